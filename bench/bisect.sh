@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Every patch of the series builds, and passes the KUnit suite where it has
+# one, on its own.  Each commit before HEAD is checked out in a second work
+# tree and built incrementally: the x86_64 kernel that "make check" built
+# (with KVM, so mm/mmu_notifier.c and every user of end are compiled), and
+# the UML KUnit kernel once the suite exists.  HEAD itself was built and
+# tested by the KUnit runs of "make check".
+. "$(dirname "$0")/lib.sh"
+
+x86_config=$BUILD_DIR/kunit-x86_64/.config
+[ -f "$x86_config" ] || die "run 'make kunit-x86_64' first: bisect reuses its .config"
+
+tree=$WORK_DIR/bisect-linux
+if [ ! -d "$tree/.git" ] && [ ! -f "$tree/.git" ]; then
+	rm -rf "$tree"
+	git -C "$LINUX_DIR" worktree prune
+	git -C "$LINUX_DIR" worktree add -q --detach "$tree" base
+fi
+
+build=$BUILD_DIR/bisect-x86_64
+mkdir -p "$build"
+mapfile -t commits < <(git -C "$LINUX_DIR" rev-list --reverse base..HEAD~1 2>/dev/null)
+n=$(git -C "$LINUX_DIR" rev-list --count base..HEAD)
+i=0
+for c in "${commits[@]}"; do
+	i=$((i + 1))
+	subject=$(git -C "$LINUX_DIR" log -1 --format=%s "$c")
+	say "[$i/$n] $subject"
+	git -C "$tree" checkout -q --detach "$c"
+
+	cp "$x86_config" "$build/.config"
+	log=$build/build-$i.log
+	if ! make -C "$tree" O="$build" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" \
+		olddefconfig all >"$log" 2>&1; then
+		tail -30 "$log" >&2
+		die "patch $i/$n does not build on x86_64 (log: $log)"
+	fi
+	if grep -q 'warning:' "$log"; then
+		grep 'warning:' "$log" >&2
+		die "patch $i/$n builds with warnings on x86_64 (log: $log)"
+	fi
+
+	if [ -f "$tree/lib/test_mmu_notifier.c" ]; then
+		LINUX_DIR=$tree BUILD_DIR=$BUILD_DIR/bisect "$BENCH_DIR/kunit.sh" um \
+			>"$build/kunit-$i.log" 2>&1 || {
+			cat "$build/kunit-$i.log" >&2
+			die "patch $i/$n fails the KUnit suite on UML"
+		}
+		grep -E '^\[..:..:..\] Testing complete' "$build/kunit-$i.log" >&2 || true
+	fi
+done
+say "bisect: all $n patches build on their own"

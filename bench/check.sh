@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Everything CI checks, in order.  The first step makes the work tree hold
+# exactly base + series/; if that fails nothing else can run.  After it
+# every step runs even if an earlier one failed; the last line counts them.
+. "$(dirname "$0")/lib.sh"
+
+steps=(
+	"series/ applies to the base|tree.sh --exact"
+	"checkpatch --strict on every patch|checkpatch.sh"
+	"KUnit suite on UML|kunit.sh um"
+	"KUnit suite on x86_64 (QEMU)|kunit.sh x86_64"
+	"every patch builds and passes on its own|bisect.sh"
+)
+
+passed=0
+failed=0
+results=()
+for s in "${steps[@]}"; do
+	name=${s%%|*}
+	read -r -a cmd <<<"${s#*|}"
+	say "check: $name"
+	t0=$SECONDS
+	if "$BENCH_DIR/${cmd[0]}" "${cmd[@]:1}"; then
+		passed=$((passed + 1))
+		results+=("PASS  $name ($((SECONDS - t0)) s)")
+	else
+		failed=$((failed + 1))
+		results+=("FAIL  $name ($((SECONDS - t0)) s)")
+		[ "$passed" -gt 0 ] || break
+	fi
+done
+
+printf '\n'
+printf '%s\n' "${results[@]}"
+printf 'check: %d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]

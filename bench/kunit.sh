@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Build and run the series' KUnit suite with the tree's own kunit.py.
+#
+#   kunit.sh um|x86_64 [NAME FRAGMENT...]
+#
+# NAME names the build directory (work/build/kunit-ARCH[-NAME]); each
+# FRAGMENT is a Kconfig fragment from configs/ added to the suite's
+# kunitconfig.  Builds are incremental and go through ccache.  x86_64 runs
+# under QEMU: with KVM if a short probe boot under KVM works, else TCG.
+. "$(dirname "$0")/lib.sh"
+
+arch=${1:?usage: kunit.sh um|x86_64 [NAME FRAGMENT...]}
+shift
+name=${1:-}
+[ $# -gt 0 ] && shift
+build=$BUILD_DIR/kunit-$arch${name:+-$name}
+mkdir -p "$build"
+
+kunitconfigs=(--kunitconfig="$CONFIG_DIR/mmu_notifier.kunitconfig")
+for f in "$@"; do
+	kunitconfigs+=(--kunitconfig="$CONFIG_DIR/$f")
+done
+
+kunit() {
+	(cd "$LINUX_DIR" && python3 tools/testing/kunit/kunit.py "$@")
+}
+common=(--build_dir="$build" --arch="$arch" "${kunitconfigs[@]}")
+common+=(--make_options "CC=ccache gcc")
+
+say "building $arch kernel in ${build#"$TOP"/}"
+if ! kunit build "${common[@]}" --jobs "$JOBS" >"$build/build.log" 2>&1; then
+	tail -40 "$build/build.log" >&2
+	die "the $arch build failed (log: $build/build.log)"
+fi
+
+exec_args=(--timeout "${KUNIT_TIMEOUT:-600}")
+if [ "$arch" = x86_64 ]; then
+	accel=$("$BENCH_DIR/kvm-probe.sh" "$build/arch/x86/boot/bzImage")
+	say "QEMU accelerator: $accel"
+	if [ "$accel" = kvm ]; then
+		exec_args+=(--qemu_args "-accel kvm -cpu host -smp 2")
+	else
+		exec_args+=(--qemu_args "-accel tcg -smp 2")
+	fi
+fi
+kunit exec "${common[@]}" "${exec_args[@]}" 'mmu_notifier*'

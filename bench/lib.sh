@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared settings and helpers for the bench scripts.  Sourced, not run.
+#
+# Every path can be overridden from the environment:
+#   WORK_DIR      where the kernel tree and build directories live
+#   KERNEL_TREE   the user's own kernel git tree (see README)
+#   MMN_CACHE     download and ccache cache, outside the clone
+#   JOBS          make -j
+
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$BENCH_DIR/.." && pwd)
+SERIES_DIR=$TOP/series
+CONFIG_DIR=$TOP/configs
+WORK_DIR=${WORK_DIR:-$TOP/work}
+JOBS=${JOBS:-$(nproc)}
+
+# The pinned base: Debian's linux-source-6.12 (v6.12.117 + Debian patches).
+BASE_PKG=linux-source-6.12
+BASE_VERSION=6.12.117-1~deb12u1
+BASE_SHA256=e849faf31ca3555757f3a8877cb01af92122f744f75d1f3102734651c4e14703
+
+# The identity the series' commits carry (README: how to put your own).
+PROJECT_IDENT_NAME="mmu-notifier pairing project"
+PROJECT_IDENT_EMAIL="mmn-pairing@example.org"
+
+say() { printf '==> %s\n' "$*" >&2; }
+warn() { printf 'WARNING: %s\n' "$*" >&2; }
+die() {
+	printf 'ERROR: %s\n' "$*" >&2
+	exit 1
+}
+
+# Downloads and ccache live outside the clone, so a fresh clone reuses them.
+if [ -z "${MMN_CACHE:-}" ]; then
+	if mkdir -p /var/cache/mmn-bench 2>/dev/null && [ -w /var/cache/mmn-bench ]; then
+		MMN_CACHE=/var/cache/mmn-bench
+	else
+		MMN_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/mmn-bench
+	fi
+fi
+mkdir -p "$MMN_CACHE"
+
+# Built-in tree (made from the .deb) unless the user brings their own.
+if [ -n "${KERNEL_TREE:-}" ]; then
+	KERNEL_TREE=$(cd "$KERNEL_TREE" && pwd) || die "KERNEL_TREE: no such directory"
+	LINUX_DIR=${LINUX_DIR:-$WORK_DIR/kernel-tree}
+else
+	LINUX_DIR=${LINUX_DIR:-$WORK_DIR/linux}
+fi
+BUILD_DIR=${BUILD_DIR:-$WORK_DIR/build${KERNEL_TREE:+-kernel-tree}}
+
+export CCACHE_DIR=${CCACHE_DIR:-$MMN_CACHE/ccache}
+export CCACHE_BASEDIR=$WORK_DIR
+export CCACHE_NOHASHDIR=1
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+# Debian's python3 first: it is the one that sees python3-ply and
+# python3-git (scripts/spdxcheck.py), whatever else PATH holds.
+export PATH=/usr/bin:/bin:$PATH
+# kunit.py must not litter the source tree with __pycache__.
+export PYTHONDONTWRITEBYTECODE=1
+
+# Run git in the kernel work tree with the project identity.
+kgit() {
+	git -C "$LINUX_DIR" -c user.name="$PROJECT_IDENT_NAME" \
+		-c user.email="$PROJECT_IDENT_EMAIL" "$@"
+}
+
+series_patches() {
+	find "$SERIES_DIR" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
+		! -name '0000-*' | sort
+}
+
+# Patch-ids of the series, one a line, in order.
+series_patch_ids() {
+	local p
+	series_patches | while read -r p; do
+		git patch-id --stable <"$p" | awk '{print $1}'
+	done
+}
+
+# Patch-ids of the work tree's commits since the base, oldest first.
+tree_patch_ids() {
+	local c
+	kgit rev-list --reverse --no-merges base..HEAD | while read -r c; do
+		kgit show --format= "$c" | git patch-id --stable | awk '{print $1}'
+	done
+}
