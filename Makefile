@@ -51,4 +51,5 @@ discard: deps
 	@$(B)/discard.sh
 
 clean:
-	rm -rf work/build work/bisect-linux
+	rm -rf work/build work/bisect
+	git -C work/linux worktree prune 2>/dev/null || true

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Every patch of the series builds, and passes the KUnit suite where it has
 # one, on its own.  Each commit before HEAD is checked out in a second work
-# tree and built incrementally: the x86_64 kernel that "make check" built
+# tree, work/bisect/linux, and built incrementally in work/bisect/build (the
+# same relative paths as work/linux and work/build, so ccache hits): the x86_64 kernel that "make check" built
 # (with KVM, so mm/mmu_notifier.c and every user of end are compiled), and
 # the UML KUnit kernel once the suite exists.  HEAD itself was built and
 # tested by the KUnit runs of "make check".
@@ -11,14 +12,16 @@
 x86_config=$BUILD_DIR/kunit-x86_64/.config
 [ -f "$x86_config" ] || die "run 'make kunit-x86_64' first: bisect reuses its .config"
 
-tree=$WORK_DIR/bisect-linux
+tree=$WORK_DIR/bisect/linux
+bisect_build=$WORK_DIR/bisect/build
 if [ ! -d "$tree/.git" ] && [ ! -f "$tree/.git" ]; then
 	rm -rf "$tree"
 	git -C "$LINUX_DIR" worktree prune
+	mkdir -p "$(dirname "$tree")"
 	git -C "$LINUX_DIR" worktree add -q --detach "$tree" base
 fi
 
-build=$BUILD_DIR/bisect-x86_64
+build=$bisect_build/kunit-x86_64
 mkdir -p "$build"
 mapfile -t commits < <(git -C "$LINUX_DIR" rev-list --reverse base..HEAD~1 2>/dev/null)
 n=$(git -C "$LINUX_DIR" rev-list --count base..HEAD)
@@ -42,7 +45,7 @@ for c in "${commits[@]}"; do
 	fi
 
 	if [ -f "$tree/lib/test_mmu_notifier.c" ]; then
-		LINUX_DIR=$tree BUILD_DIR=$BUILD_DIR/bisect "$BENCH_DIR/kunit.sh" um \
+		LINUX_DIR=$tree BUILD_DIR=$bisect_build "$BENCH_DIR/kunit.sh" um \
 			>"$build/kunit-$i.log" 2>&1 || {
 			cat "$build/kunit-$i.log" >&2
 			die "patch $i/$n fails the KUnit suite on UML"

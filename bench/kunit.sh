@@ -18,6 +18,7 @@ build=$BUILD_DIR/kunit-$arch${name:+-$name}
 mkdir -p "$build"
 
 kunitconfigs=(--kunitconfig="$CONFIG_DIR/mmu_notifier.kunitconfig")
+[ "$arch" = x86_64 ] && kunitconfigs+=(--kunitconfig="$CONFIG_DIR/x86_64-kvm.config")
 for f in "$@"; do
 	kunitconfigs+=(--kunitconfig="$CONFIG_DIR/$f")
 done
