@@ -29,6 +29,9 @@ create_from_deb() {
 	mkdir -p "$tmp/linux"
 	tar -xJf "$tmp"/usr/src/linux-source-*.tar.xz -C "$tmp/linux" --strip-components=1
 	git -C "$tmp/linux" init -q -b master
+	# No background "gc --auto" over 90,000 loose objects racing the
+	# bench's own git commands and builds.
+	git -C "$tmp/linux" config gc.auto 0
 	# Debian's top-level .gitignore ignores everything ("/*"): force-add.
 	git -C "$tmp/linux" add -f -A .
 	base_commit_env git -C "$tmp/linux" commit -q -m "Debian $BASE_PKG $version"
@@ -45,6 +48,7 @@ create_from_kernel_tree() {
 	rev=$(git -C "$KERNEL_TREE" rev-parse HEAD)
 	say "cloning $KERNEL_TREE (HEAD $rev) into $LINUX_DIR (shared objects; $KERNEL_TREE is not modified)"
 	git clone -q --shared --no-checkout "$KERNEL_TREE" "$LINUX_DIR"
+	git -C "$LINUX_DIR" config gc.auto 0
 	git -C "$LINUX_DIR" checkout -q --detach "$rev"
 	git -C "$LINUX_DIR" tag base
 	echo "$KERNEL_TREE $rev" >"$LINUX_DIR/.git/mmn-base"
@@ -85,8 +89,9 @@ apply_series() {
 			-e 's/^error: \(.*\): already exists in index$/\1/p' <<<"$out" | head -1)
 		kgit am --abort >/dev/null 2>&1 || true
 		kgit reset -q --hard base
-		printf '%s\n' "$out" | grep -E '^(error|Patch failed)' >&2 || true
-		die "series/$(cd "$SERIES_DIR" && ls "$(printf '%04d' "$((10#${patch:-0}))")"-*.patch 2>/dev/null) no longer applies${file:+: it fails in $file}.
+		printf '%s\n' "$out" >&2
+		[ -n "$patch" ] || die "git am failed (above); the work tree is left at the base"
+		die "series/$(cd "$SERIES_DIR" && ls "$patch"-*.patch 2>/dev/null) no longer applies${file:+: it fails in $file}.
   The work tree is left at the base; nothing else was changed."
 	fi
 }
