@@ -82,7 +82,8 @@ apply_series() {
 	local out patch file
 	[ -n "$(series_patches)" ] || { say "series/ is empty: testing the bare base"; return; }
 	say "applying series/ ($(series_patches | wc -l) patches)"
-	if ! out=$(series_patches | xargs kgit am -q 2>&1); then
+	mapfile -t patches < <(series_patches)
+	if ! out=$(kgit am -q "${patches[@]}" 2>&1); then
 		patch=$(sed -n 's/^Patch failed at \([0-9]*\) .*/\1/p' <<<"$out" | head -1)
 		file=$(sed -n -e 's/^error: patch failed: \(.*\):[0-9]*$/\1/p' \
 			-e 's/^error: \(.*\): does not exist in index$/\1/p' \
