@@ -10,6 +10,7 @@ steps=(
 	"checkpatch --strict on every patch|checkpatch.sh"
 	"KUnit suite on UML|kunit.sh um"
 	"KUnit suite on x86_64 (QEMU)|kunit.sh x86_64"
+	"KUnit suite on UML with lockdep, atomic-sleep checks and KASAN|kunit.sh um debug debug.config"
 	"every patch builds and passes on its own|bisect.sh"
 )
 

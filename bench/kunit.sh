@@ -8,6 +8,8 @@
 # FRAGMENT is a Kconfig fragment from configs/ added to the suite's
 # kunitconfig.  Builds are incremental and go through ccache.  x86_64 runs
 # under QEMU: with KVM if a short probe boot under KVM works, else TCG.
+# KERNEL_ARGS adds to the kernel command line (test_mmu_notifier.seed=N).
+# Fails if a case fails or the kernel log shows a splat (splat-check.sh).
 . "$(dirname "$0")/lib.sh"
 
 arch=${1:?usage: kunit.sh um|x86_64 [NAME FRAGMENT...]}
@@ -45,4 +47,8 @@ if [ "$arch" = x86_64 ]; then
 		exec_args+=(--qemu_args "-accel tcg -smp 2")
 	fi
 fi
-kunit exec "${common[@]}" "${exec_args[@]}" 'mmu_notifier*'
+[ -z "${KERNEL_ARGS:-}" ] || exec_args+=(--kernel_args "$KERNEL_ARGS")
+rc=0
+kunit exec "${common[@]}" "${exec_args[@]}" 'mmu_notifier*' || rc=$?
+"$BENCH_DIR/splat-check.sh" "$build/test.log" || rc=1
+exit $rc
