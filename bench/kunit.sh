@@ -20,7 +20,7 @@ build=$BUILD_DIR/kunit-$arch${name:+-$name}
 mkdir -p "$build"
 
 kunitconfigs=(--kunitconfig="$CONFIG_DIR/mmu_notifier.kunitconfig")
-[ "$arch" = x86_64 ] && kunitconfigs+=(--kunitconfig="$CONFIG_DIR/x86_64-kvm.config")
+[ "$arch" = x86_64 ] && kunitconfigs+=(--kunitconfig="$CONFIG_DIR/x86_64.config")
 for f in "$@"; do
 	kunitconfigs+=(--kunitconfig="$CONFIG_DIR/$f")
 done
@@ -35,6 +35,17 @@ say "building $arch kernel in ${build#"$TOP"/}"
 if ! kunit build "${common[@]}" --jobs "$JOBS" >"$build/build.log" 2>&1; then
 	tail -40 "$build/build.log" >&2
 	die "the $arch build failed (log: $build/build.log)"
+fi
+
+# The base has warnings of its own (lib/iomap.c on UML); the series' files
+# must build without any.
+patterns=()
+while read -r f; do
+	patterns+=(-e "$f:")
+done < <(git -C "$LINUX_DIR" diff --name-only base -- '*.c' '*.h')
+if [ ${#patterns[@]} -gt 0 ] &&
+	grep -F "${patterns[@]}" "$build/build.log" | grep 'warning:' >&2; then
+	die "the $arch build warns in files the series touches (log: $build/build.log)"
 fi
 
 exec_args=(--timeout "${KUNIT_TIMEOUT:-600}")
