@@ -4,12 +4,14 @@
 # make check    everything CI checks (what .ci/run runs)
 #
 # See README.md.  Kernel builds never run in parallel with each other.
+# KERNEL_TREE=/path/to/linux and WORK_DIR=... given here reach the scripts.
 
 B := bench
+WORK_DIR ?= work
 
 .NOTPARALLEL:
-.PHONY: all deps tree tree-exact kunit kunit-x86_64 checkpatch bisect \
-	check export discard clean help
+.PHONY: all deps tree kunit kunit-x86_64 kunit-debug kvm-guest gru-build \
+	checkpatch bisect check export discard clean help
 
 all: kunit
 
@@ -22,16 +24,22 @@ deps:
 tree: deps
 	@$(B)/tree.sh
 
-tree-exact: deps
-	@$(B)/tree.sh --exact
-
 kunit: tree
 	@$(B)/kunit.sh um
 
-# --- make check -------------------------------------------------------------
+# --- the steps of make check, one by one -------------------------------------
 
 kunit-x86_64:
 	@$(B)/kunit.sh x86_64
+
+kunit-debug:
+	@$(B)/kunit.sh um debug debug.config
+
+kvm-guest:
+	@$(B)/kvm-guest.sh
+
+gru-build:
+	@$(B)/gru-build.sh
 
 checkpatch:
 	@$(B)/checkpatch.sh
@@ -42,7 +50,7 @@ bisect:
 check: deps
 	@$(B)/check.sh
 
-# --- working on the series --------------------------------------------------
+# --- working on the series ---------------------------------------------------
 
 export:
 	@$(B)/export.sh
@@ -51,5 +59,5 @@ discard: deps
 	@$(B)/discard.sh
 
 clean:
-	rm -rf work/build work/bisect
-	git -C work/linux worktree prune 2>/dev/null || true
+	rm -rf $(WORK_DIR)/build $(WORK_DIR)/build-kernel-tree $(WORK_DIR)/bisect
+	git -C $(WORK_DIR)/linux worktree prune 2>/dev/null || true

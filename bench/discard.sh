@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Throw away the work tree's unexported work: reset it to base + series/.
+# Put the work tree's unexported work aside and reset it to base + series/.
+# Nothing is deleted: changes, untracked files included, go to a git stash,
+# and the old commits keep a tag, both in the work tree.
 . "$(dirname "$0")/lib.sh"
 
-[ -d "$LINUX_DIR/.git" ] || die "no work tree at $LINUX_DIR: nothing to discard"
+[ -f "$LINUX_DIR/.git/mmn-base" ] || die "no work tree made by the bench at $LINUX_DIR: nothing to discard"
 kgit am --abort >/dev/null 2>&1 || true
-say "discarding in $LINUX_DIR:"
-kgit status --short --untracked-files=no >&2 || true
-kgit log --oneline base..HEAD >&2 || true
+kgit rebase --abort >/dev/null 2>&1 || true
+
+stamp=$(date +%Y%m%d-%H%M%S)
+tag=discarded/$stamp
+kgit tag "$tag" HEAD
+say "old commits kept as tag $tag (git -C $LINUX_DIR log base..$tag)"
+if [ -n "$({ kgit status --porcelain --untracked-files=no
+	kgit ls-files --others --exclude='__pycache__'; } | head -1)" ]; then
+	kgit stash push -q --all -m "make discard $stamp"
+	say "changes and untracked files stashed (git -C $LINUX_DIR stash show -p --include-untracked)"
+fi
 kgit reset -q --hard base
-kgit clean -q -fdx
+# Record the bare base as what was applied: tree.sh then applies series/.
+: >"$LINUX_DIR/.git/mmn-applied"
 "$BENCH_DIR/tree.sh" --exact

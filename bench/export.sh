@@ -10,6 +10,10 @@
 [ -d "$LINUX_DIR/.git" ] || die "no work tree at $LINUX_DIR: run 'make' first"
 [ -z "$(kgit status --porcelain --untracked-files=no)" ] ||
 	die "the work tree has uncommitted changes: commit them in $LINUX_DIR first"
+untracked=$(kgit ls-files --others --directory | grep -v '__pycache__' || true)
+[ -z "$untracked" ] || die "untracked files in $LINUX_DIR would not be exported:
+$untracked
+  Add them ('git add -f': Debian's .gitignore ignores everything) and commit, or remove them."
 n=$(kgit rev-list --count base..HEAD)
 [ "$n" -gt 0 ] || die "no commits on top of base in $LINUX_DIR: nothing to export"
 
@@ -35,9 +39,10 @@ branch=$(kgit symbolic-ref --short -q HEAD || true)
 [ -n "$branch" ] || die "HEAD is detached in $LINUX_DIR: check out a branch first"
 kgit config "branch.$branch.description" "$(cat "$desc")"
 
-kgit format-patch -q --zero-commit --no-signature --cover-letter \
-	--cover-from-description=subject --subject-prefix=PATCH \
-	--no-base -o "$out" base..HEAD >/dev/null
+# The cover letter is from whoever wrote the newest commit.
+GIT_COMMITTER_NAME=$(kgit log -1 --format=%an HEAD) \
+GIT_COMMITTER_EMAIL=$(kgit log -1 --format=%ae HEAD) \
+	format_patches "$out" --cover-letter --cover-from-description=subject
 
 # The cover letter's Date is the time of the run: pin it to the newest
 # commit's author date so that an unchanged series exports to the same bytes.

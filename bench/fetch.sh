@@ -39,6 +39,13 @@ if (cd "$tmp" && apt-get download -q "$BASE_PKG=$BASE_VERSION" >/dev/null 2>&1 |
 	exit 0
 fi
 
+# Fall back only if the mirror no longer lists the pinned version; any
+# other failure (no network, a broken mirror) is an error.
+if apt-cache madison "$BASE_PKG" 2>/dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}' |
+	grep -qxF "$BASE_VERSION"; then
+	die "apt-get download $BASE_PKG=$BASE_VERSION failed, though the mirror lists it: check the network and 'apt-get update'"
+fi
+
 # The pinned version is gone from the mirror: fall back, loudly.
 current=$(apt-cache policy "$BASE_PKG" 2>/dev/null | awk '/Candidate:/ {print $2}')
 [ -n "$current" ] && [ "$current" != "(none)" ] ||

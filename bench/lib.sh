@@ -72,18 +72,29 @@ series_patches() {
 		! -name '0000-*' | sort
 }
 
+# Format the work tree's commits since base into directory $1 exactly as
+# series/ holds them (extra format-patch options may follow).  The user's
+# global and system git configuration is kept out, so that the bytes do not
+# depend on who runs it.
+format_patches() {
+	local out=$1
+	shift
+	GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null \
+		git -C "$LINUX_DIR" format-patch -q --zero-commit --no-signature \
+		--numbered --subject-prefix=PATCH --no-base -o "$out" "$@" base..HEAD \
+		>/dev/null
+}
+
+# sha256 of every patch (not the cover letter) in directory $1, in order.
+patch_digests() {
+	find "$1" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' |
+		sort | xargs -r sha256sum | awk '{print $1}'
+}
+
 # Patch-ids of the series, one a line, in order.
 series_patch_ids() {
 	local p
 	series_patches | while read -r p; do
 		git patch-id --stable <"$p" | awk '{print $1}'
-	done
-}
-
-# Patch-ids of the work tree's commits since the base, oldest first.
-tree_patch_ids() {
-	local c
-	kgit rev-list --reverse --no-merges base..HEAD | while read -r c; do
-		kgit show --format= "$c" | git patch-id --stable | awk '{print $1}'
 	done
 }

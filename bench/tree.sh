@@ -2,16 +2,21 @@
 # SPDX-License-Identifier: GPL-2.0
 # Make the kernel work tree: the base, tagged "base", with series/ applied.
 #
-#   tree.sh           build on the work tree as it is if it already holds the
-#                     series (extra, unexported work on top is reported);
-#   tree.sh --exact   the work tree must be exactly base + series/ (make check).
+#   tree.sh           if the work tree holds work that is not in series/
+#                     yet, but series/ is as it was applied, build on the
+#                     work tree as it is and list that work;
+#   tree.sh --exact   the work tree must be exactly base + series/.
 #
-# Never overwrites commits or changes that are not in series/: it stops and
-# says how to export or discard them.
+# The work tree is compared with series/ as export.sh would write it, so
+# commit messages, authorship and order count, not only the code.  The
+# bench never overwrites work that is not in series/: it stops and says how
+# to export it or put it aside.
 . "$(dirname "$0")/lib.sh"
 
 exact=0
 [ "${1:-}" = --exact ] && exact=1
+
+applied_file=$LINUX_DIR/.git/mmn-applied	# digests of series/ as applied
 
 # A fixed identity and date make the base commit the same on every machine.
 base_commit_env() {
@@ -21,24 +26,31 @@ base_commit_env() {
 	"$@"
 }
 
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
 create_from_deb() {
-	local deb=$1 version=$2 tmp
+	local deb=$1 version=$2 unpack
 	say "unpacking $(basename "$deb") into $LINUX_DIR"
-	tmp=$(mktemp -d "$WORK_DIR/.unpack.XXXXXX")
-	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" ./usr/src/
-	mkdir -p "$tmp/linux"
-	tar -xJf "$tmp"/usr/src/linux-source-*.tar.xz -C "$tmp/linux" --strip-components=1
-	git -C "$tmp/linux" init -q -b master
+	# Next to the work tree, so that the last step is a rename.
+	unpack=$(mktemp -d "$WORK_DIR/.unpack.XXXXXX")
+	trap 'rm -rf "$tmp" "$unpack"' EXIT
+	mkdir -p "$unpack/linux"
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$unpack" ./usr/src/
+	tar -xJf "$unpack"/usr/src/linux-source-*.tar.xz -C "$unpack/linux" \
+		--strip-components=1
+	rm -rf "$unpack/usr"
+	git -C "$unpack/linux" init -q -b series
 	# No background "gc --auto" over 90,000 loose objects racing the
 	# bench's own git commands and builds.
-	git -C "$tmp/linux" config gc.auto 0
+	git -C "$unpack/linux" config gc.auto 0
 	# Debian's top-level .gitignore ignores everything ("/*"): force-add.
-	git -C "$tmp/linux" add -f -A .
-	base_commit_env git -C "$tmp/linux" commit -q -m "Debian $BASE_PKG $version"
-	git -C "$tmp/linux" tag base
-	echo "$version" >"$tmp/linux/.git/mmn-base"
-	mv "$tmp/linux" "$LINUX_DIR"
-	rm -rf "$tmp"
+	git -C "$unpack/linux" add -f -A .
+	base_commit_env git -C "$unpack/linux" commit -q -m "Debian $BASE_PKG $version"
+	git -C "$unpack/linux" tag base
+	echo "$version" >"$unpack/linux/.git/mmn-base"
+	mv "$unpack/linux" "$LINUX_DIR"
+	rm -rf "$unpack"
 }
 
 create_from_kernel_tree() {
@@ -49,15 +61,21 @@ create_from_kernel_tree() {
 	say "cloning $KERNEL_TREE (HEAD $rev) into $LINUX_DIR (shared objects; $KERNEL_TREE is not modified)"
 	git clone -q --shared --no-checkout "$KERNEL_TREE" "$LINUX_DIR"
 	git -C "$LINUX_DIR" config gc.auto 0
-	git -C "$LINUX_DIR" checkout -q --detach "$rev"
+	git -C "$LINUX_DIR" checkout -q -b series "$rev"
 	git -C "$LINUX_DIR" tag base
 	echo "$KERNEL_TREE $rev" >"$LINUX_DIR/.git/mmn-base"
 }
 
-# What the work tree holds that series/ does not: uncommitted changes,
-# untracked files, commits whose patch-id is not in series/.
+# Digests of the work tree's commits formatted as series/ holds them.
+tree_digests() {
+	rm -rf "$tmp/fmt"
+	format_patches "$tmp/fmt"
+	patch_digests "$tmp/fmt"
+}
+
+# What the work tree holds that series/ does not, one line each.
 unexported_work() {
-	local ids c id
+	local ids c id i
 	kgit status --porcelain --untracked-files=no | sed 's/^/  uncommitted: /'
 	kgit ls-files --others --directory | grep -v '__pycache__' | sed 's/^/  untracked: /'
 	ids=$(series_patch_ids)
@@ -66,44 +84,75 @@ unexported_work() {
 		grep -qx "$id" <<<"$ids" ||
 			echo "  commit not in series/: $(kgit log -1 --format='%h %s' "$c")"
 	done
+	# Same code as a patch of series/, but not the same patch: message,
+	# author or place in the series changed.
+	local -a have want commits
+	mapfile -t have < <(tree_digests)
+	mapfile -t want < <(patch_digests "$SERIES_DIR")
+	mapfile -t commits < <(kgit rev-list --reverse base..HEAD)
+	for i in "${!commits[@]}"; do
+		[ "${have[i]}" = "${want[i]:-}" ] && continue
+		id=$(kgit show --format= "${commits[i]}" | git patch-id --stable | awk '{print $1}')
+		grep -qx "$id" <<<"$ids" &&
+			echo "  commit differs from series/ (message, author or order): $(kgit log -1 --format='%h %s' "${commits[i]}")"
+	done
 }
 
-stop_for_unexported() {
+# What remaking the work tree would lose besides unexported_work().
+kept_elsewhere() {
+	kgit stash list | sed 's/^/  stash: /'
+	kgit for-each-ref --no-merged=HEAD --format='%(refname:short)' \
+		refs/heads refs/tags | grep -vx base | sed 's/^/  branch or tag: /'
+}
+
+stop_for() {
 	printf '%s\n' "$1" >&2
 	cat >&2 <<MSG
-ERROR: the work tree $LINUX_DIR holds work that is not in series/ (above).
-  To keep it:    commit it there, then run 'make export' and commit series/.
-  To discard it: run 'make discard' (resets the work tree to base + series/).
+ERROR: $2
+  To keep the work: commit it in $LINUX_DIR, run 'make export', commit series/.
+  To put it aside:  'make discard' (stashes changes, tags the old commits,
+                    and resets the work tree to base + series/).
 MSG
 	exit 1
 }
 
+in_progress() {
+	local g
+	g=$(kgit rev-parse --git-dir)
+	for f in rebase-merge rebase-apply MERGE_HEAD CHERRY_PICK_HEAD REVERT_HEAD BISECT_LOG; do
+		[ -e "$g/$f" ] && { echo "$f"; return; }
+	done
+	return 0
+}
+
 apply_series() {
 	local out patch file
-	[ -n "$(series_patches)" ] || { say "series/ is empty: testing the bare base"; return; }
-	say "applying series/ ($(series_patches | wc -l) patches)"
+	local -a patches
 	mapfile -t patches < <(series_patches)
-	if ! out=$(kgit am -q "${patches[@]}" 2>&1); then
-		patch=$(sed -n 's/^Patch failed at \([0-9]*\) .*/\1/p' <<<"$out" | head -1)
-		file=$(sed -n -e 's/^error: patch failed: \(.*\):[0-9]*$/\1/p' \
-			-e 's/^error: \(.*\): does not exist in index$/\1/p' \
-			-e 's/^error: \(.*\): already exists in index$/\1/p' <<<"$out" | head -1)
-		kgit am --abort >/dev/null 2>&1 || true
-		kgit reset -q --hard base
-		printf '%s\n' "$out" >&2
-		[ -n "$patch" ] || die "git am failed (above); the work tree is left at the base"
-		die "series/$(cd "$SERIES_DIR" && ls "$patch"-*.patch 2>/dev/null) no longer applies${file:+: it fails in $file}.
+	if [ ${#patches[@]} -eq 0 ]; then
+		say "series/ is empty: testing the bare base"
+	else
+		say "applying series/ (${#patches[@]} patches)"
+		if ! out=$(kgit am -q "${patches[@]}" 2>&1); then
+			patch=$(sed -n 's/^Patch failed at \([0-9]*\) .*/\1/p' <<<"$out" | head -1)
+			file=$(sed -n -e 's/^error: patch failed: \(.*\):[0-9]*$/\1/p' \
+				-e 's/^error: \(.*\): does not exist in index$/\1/p' \
+				-e 's/^error: \(.*\): already exists in index$/\1/p' <<<"$out" | head -1)
+			kgit am --abort >/dev/null 2>&1 || true
+			kgit reset -q --hard base
+			rm -f "$applied_file"
+			printf '%s\n' "$out" >&2
+			[ -n "$patch" ] || die "git am failed (above); the work tree is left at the base"
+			die "series/$(cd "$SERIES_DIR" && ls "$patch"-*.patch 2>/dev/null) no longer applies${file:+: it fails in $file}.
   The work tree is left at the base; nothing else was changed."
+		fi
 	fi
+	patch_digests "$SERIES_DIR" >"$applied_file"
 }
 
 mkdir -p "$WORK_DIR"
 
-if [ -d "$LINUX_DIR/.git" ] && [ -d "$LINUX_DIR/.git/rebase-apply" ]; then
-	die "a 'git am' is in progress in $LINUX_DIR: finish it ('git am --continue') or abort it ('git am --abort') first"
-fi
-
-# Is the existing tree on the wanted base?  If not, it must be remade.
+# Is the existing tree the bench's, and on the wanted base?
 if [ -n "${KERNEL_TREE:-}" ]; then
 	want_base="$KERNEL_TREE $(git -C "$KERNEL_TREE" rev-parse HEAD 2>/dev/null || echo '?')"
 else
@@ -111,15 +160,21 @@ else
 	version=$(dpkg-deb -f "$deb" Version)
 	want_base=$version
 fi
-if [ -d "$LINUX_DIR/.git" ] && [ "$(cat "$LINUX_DIR/.git/mmn-base" 2>/dev/null)" != "$want_base" ]; then
-	left=$(unexported_work)
-	[ -z "$left" ] || stop_for_unexported "$left"
-	say "the work tree is on another base ($(cat "$LINUX_DIR/.git/mmn-base" 2>/dev/null)); remaking it"
+if [ -e "$LINUX_DIR" ] && [ ! -f "$LINUX_DIR/.git/mmn-base" ]; then
+	die "$LINUX_DIR exists but was not made by the bench (no .git/mmn-base): move it away, or set WORK_DIR"
+fi
+if [ -d "$LINUX_DIR" ]; then
+	op=$(in_progress)
+	[ -z "$op" ] || die "a git operation is in progress in $LINUX_DIR ($op): finish or abort it first"
+fi
+if [ -d "$LINUX_DIR" ] && [ "$(cat "$LINUX_DIR/.git/mmn-base")" != "$want_base" ]; then
+	left=$(unexported_work; kept_elsewhere)
+	[ -z "$left" ] || stop_for "$left" "the work tree is on another base ($(cat "$LINUX_DIR/.git/mmn-base")) and holds work that is not in series/ (above)"
+	say "the work tree is on another base ($(cat "$LINUX_DIR/.git/mmn-base")); remaking it"
 	rm -rf "$LINUX_DIR"
 fi
 
-if [ ! -d "$LINUX_DIR/.git" ]; then
-	rm -rf "$LINUX_DIR"
+if [ ! -d "$LINUX_DIR" ]; then
 	if [ -n "${KERNEL_TREE:-}" ]; then
 		create_from_kernel_tree
 	else
@@ -129,24 +184,32 @@ if [ ! -d "$LINUX_DIR/.git" ]; then
 	exit 0
 fi
 
-want=$(series_patch_ids)
-have=$(tree_patch_ids)
-left=$(unexported_work)
+series_now=$(patch_digests "$SERIES_DIR")
+applied=$(cat "$applied_file" 2>/dev/null || echo none)
+have=$(tree_digests)
+# Debian's .gitignore hides untracked files from "git status": list them.
+dirty=$({ kgit status --porcelain --untracked-files=no
+	kgit ls-files --others --directory; } | grep -v '__pycache__' || true)
 
-if [ "$have" = "$want" ] && [ -z "$left" ]; then
+if [ "$have" = "$series_now" ] && [ -z "$dirty" ]; then
+	printf '%s\n' "$series_now" >"$applied_file"
 	say "work tree is up to date with series/"
 	exit 0
 fi
 
-# The tree holds the whole series, plus work of its own on top.
-if [ -n "$left" ] && [ "$(head -n "$(grep -c . <<<"$want")" <<<"$have")" = "$want" ]; then
-	[ "$exact" -eq 0 ] || stop_for_unexported "$left"
-	printf '%s\n' "$left" >&2
-	warn "testing the work tree as it is: the work above is not in series/ yet ('make export')"
+if [ "$have" = "$applied" ] && [ -z "$dirty" ]; then
+	# Nothing of the user's: series/ changed since it was applied.
+	say "series/ changed: resetting the work tree to base and applying it again"
+	kgit reset -q --hard base
+	apply_series
 	exit 0
 fi
 
-[ -z "$left" ] || stop_for_unexported "$left"
-say "series/ changed: resetting the work tree to base and applying it again"
-kgit reset -q --hard base
-apply_series
+left=$(unexported_work)
+[ -n "$left" ] || left="  (the work tree differs from series/)"
+if [ "$series_now" != "$applied" ]; then
+	stop_for "$left" "series/ changed since it was applied, and the work tree holds work that is not in series/ (above)"
+fi
+[ "$exact" -eq 0 ] || stop_for "$left" "the work tree holds work that is not in series/ (above); 'make check' tests series/ alone"
+printf '%s\n' "$left" >&2
+warn "testing the work tree as it is: the work above is not in series/ yet ('make export')"
