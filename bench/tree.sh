@@ -27,14 +27,14 @@ base_commit_env() {
 }
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+unpack=		# set while the base is being unpacked
+trap 'rm -rf "$tmp" ${unpack:+"$unpack"}' EXIT
 
 create_from_deb() {
-	local deb=$1 version=$2 unpack
+	local deb=$1 version=$2
 	say "unpacking $(basename "$deb") into $LINUX_DIR"
 	# Next to the work tree, so that the last step is a rename.
 	unpack=$(mktemp -d "$WORK_DIR/.unpack.XXXXXX")
-	trap 'rm -rf "$tmp" "$unpack"' EXIT
 	mkdir -p "$unpack/linux"
 	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$unpack" ./usr/src/
 	tar -xJf "$unpack"/usr/src/linux-source-*.tar.xz -C "$unpack/linux" \
@@ -51,6 +51,7 @@ create_from_deb() {
 	echo "$version" >"$unpack/linux/.git/mmn-base"
 	mv "$unpack/linux" "$LINUX_DIR"
 	rm -rf "$unpack"
+	unpack=
 }
 
 create_from_kernel_tree() {
