@@ -19,6 +19,8 @@ if [ -n "$({ kgit status --porcelain --untracked-files=no
 	say "changes and untracked files stashed (git -C $LINUX_DIR stash show -p --include-untracked)"
 fi
 kgit reset -q --hard base
-# Record the bare base as what was applied: tree.sh then applies series/.
-: >"$LINUX_DIR/.git/mmn-applied"
+# Record the bare base as what was applied, series/ as never applied:
+# tree.sh then applies it.
+: >"$LINUX_DIR/.git/mmn-applied-tree"
+rm -f "$LINUX_DIR/.git/mmn-applied-series"
 "$BENCH_DIR/tree.sh" --exact

@@ -16,7 +16,11 @@
 exact=0
 [ "${1:-}" = --exact ] && exact=1
 
-applied_file=$LINUX_DIR/.git/mmn-applied	# digests of series/ as applied
+# What the bench last applied: the digests of series/ then, and of the work
+# tree's own commits formatted right after (on another base than Debian's
+# they differ from series/ in line numbers and index lines).
+applied_series=$LINUX_DIR/.git/mmn-applied-series
+applied_tree=$LINUX_DIR/.git/mmn-applied-tree
 
 # A fixed identity and date make the base commit the same on every machine.
 base_commit_env() {
@@ -60,11 +64,16 @@ create_from_kernel_tree() {
 		die "KERNEL_TREE=$KERNEL_TREE is not a git repository"
 	rev=$(git -C "$KERNEL_TREE" rev-parse HEAD)
 	say "cloning $KERNEL_TREE (HEAD $rev) into $LINUX_DIR (shared objects; $KERNEL_TREE is not modified)"
-	git clone -q --shared --no-checkout "$KERNEL_TREE" "$LINUX_DIR"
-	git -C "$LINUX_DIR" config gc.auto 0
-	git -C "$LINUX_DIR" checkout -q -b series "$rev"
-	git -C "$LINUX_DIR" tag base
-	echo "$KERNEL_TREE $rev" >"$LINUX_DIR/.git/mmn-base"
+	# Made under another name and renamed when complete, like the deb's.
+	unpack=$(mktemp -d "$WORK_DIR/.clone.XXXXXX")
+	git clone -q --shared --no-checkout --no-tags "$KERNEL_TREE" "$unpack/linux"
+	git -C "$unpack/linux" config gc.auto 0
+	git -C "$unpack/linux" checkout -q -b series "$rev"
+	git -C "$unpack/linux" tag -f base >/dev/null
+	echo "$KERNEL_TREE $rev" >"$unpack/linux/.git/mmn-base"
+	mv "$unpack/linux" "$LINUX_DIR"
+	rm -rf "$unpack"
+	unpack=
 }
 
 # Digests of the work tree's commits formatted as series/ holds them.
@@ -89,14 +98,19 @@ unexported_work() {
 	# author or place in the series changed.
 	local -a have want commits
 	mapfile -t have < <(tree_digests)
-	mapfile -t want < <(patch_digests "$SERIES_DIR")
+	if [ -f "$applied_tree" ]; then
+		mapfile -t want <"$applied_tree"
+	else
+		mapfile -t want < <(patch_digests "$SERIES_DIR")
+	fi
 	mapfile -t commits < <(kgit rev-list --reverse base..HEAD)
 	for i in "${!commits[@]}"; do
 		[ "${have[i]}" = "${want[i]:-}" ] && continue
 		id=$(kgit show --format= "${commits[i]}" | git patch-id --stable | awk '{print $1}')
 		grep -qx "$id" <<<"$ids" &&
-			echo "  commit differs from series/ (message, author or order): $(kgit log -1 --format='%h %s' "${commits[i]}")"
+			echo "  commit changed since applied (message, author or order): $(kgit log -1 --format='%h %s' "${commits[i]}")"
 	done
+	return 0
 }
 
 # What remaking the work tree would lose besides unexported_work().
@@ -104,6 +118,7 @@ kept_elsewhere() {
 	kgit stash list | sed 's/^/  stash: /'
 	kgit for-each-ref --no-merged=HEAD --format='%(refname:short)' \
 		refs/heads refs/tags | grep -vx base | sed 's/^/  branch or tag: /'
+	return 0
 }
 
 stop_for() {
@@ -141,14 +156,17 @@ apply_series() {
 				-e 's/^error: \(.*\): already exists in index$/\1/p' <<<"$out" | head -1)
 			kgit am --abort >/dev/null 2>&1 || true
 			kgit reset -q --hard base
-			rm -f "$applied_file"
-			printf '%s\n' "$out" >&2
-			[ -n "$patch" ] || die "git am failed (above); the work tree is left at the base"
+			# At the base, nothing applied: the next run tries again.
+			: >"$applied_tree"
+			rm -f "$applied_series"
+			[ -n "$patch" ] || { printf '%s\n' "$out" >&2; die "git am failed (above); the work tree is left at the base"; }
+			grep -E '^(error|Patch failed)' <<<"$out" >&2 || true
 			die "series/$(cd "$SERIES_DIR" && ls "$patch"-*.patch 2>/dev/null) no longer applies${file:+: it fails in $file}.
   The work tree is left at the base; nothing else was changed."
 		fi
 	fi
-	patch_digests "$SERIES_DIR" >"$applied_file"
+	patch_digests "$SERIES_DIR" >"$applied_series"
+	tree_digests >"$applied_tree"
 }
 
 mkdir -p "$WORK_DIR"
@@ -168,8 +186,21 @@ if [ -d "$LINUX_DIR" ]; then
 	op=$(in_progress)
 	[ -z "$op" ] || die "a git operation is in progress in $LINUX_DIR ($op): finish or abort it first"
 fi
+# Changed or new files (Debian's .gitignore hides the new ones from status).
+dirty_files() {
+	{ kgit status --porcelain --untracked-files=no
+	  kgit ls-files --others --directory; } | grep -v '__pycache__' || true
+}
+
+# Untouched since the bench applied series/: nothing of the user's in it.
+pristine() {
+	[ "$(tree_digests)" = "$(cat "$applied_tree" 2>/dev/null || echo none)" ] &&
+		[ -z "$(dirty_files)" ]
+}
+
 if [ -d "$LINUX_DIR" ] && [ "$(cat "$LINUX_DIR/.git/mmn-base")" != "$want_base" ]; then
-	left=$(unexported_work; kept_elsewhere)
+	left=$(kept_elsewhere)
+	pristine || left=$(unexported_work; kept_elsewhere)
 	[ -z "$left" ] || stop_for "$left" "the work tree is on another base ($(cat "$LINUX_DIR/.git/mmn-base")) and holds work that is not in series/ (above)"
 	say "the work tree is on another base ($(cat "$LINUX_DIR/.git/mmn-base")); remaking it"
 	rm -rf "$LINUX_DIR"
@@ -186,19 +217,21 @@ if [ ! -d "$LINUX_DIR" ]; then
 fi
 
 series_now=$(patch_digests "$SERIES_DIR")
-applied=$(cat "$applied_file" 2>/dev/null || echo none)
-have=$(tree_digests)
-# Debian's .gitignore hides untracked files from "git status": list them.
-dirty=$({ kgit status --porcelain --untracked-files=no
-	kgit ls-files --others --directory; } | grep -v '__pycache__' || true)
+series_then=$(cat "$applied_series" 2>/dev/null || echo none)
 
-if [ "$have" = "$series_now" ] && [ -z "$dirty" ]; then
-	printf '%s\n' "$series_now" >"$applied_file"
+# Exactly series/ (also for a tree that has no record of what was applied).
+if [ "$(tree_digests)" = "$series_now" ] && [ -z "$(dirty_files)" ]; then
+	printf '%s\n' "$series_now" >"$applied_series"
+	printf '%s\n' "$series_now" >"$applied_tree"
 	say "work tree is up to date with series/"
 	exit 0
 fi
 
-if [ "$have" = "$applied" ] && [ -z "$dirty" ]; then
+if pristine; then
+	if [ "$series_now" = "$series_then" ]; then
+		say "work tree is up to date with series/"
+		exit 0
+	fi
 	# Nothing of the user's: series/ changed since it was applied.
 	say "series/ changed: resetting the work tree to base and applying it again"
 	kgit reset -q --hard base
@@ -207,8 +240,8 @@ if [ "$have" = "$applied" ] && [ -z "$dirty" ]; then
 fi
 
 left=$(unexported_work)
-[ -n "$left" ] || left="  (the work tree differs from series/)"
-if [ "$series_now" != "$applied" ]; then
+[ -n "$left" ] || left="  (the work tree differs from what the bench applied)"
+if [ "$series_now" != "$series_then" ]; then
 	stop_for "$left" "series/ changed since it was applied, and the work tree holds work that is not in series/ (above)"
 fi
 [ "$exact" -eq 0 ] || stop_for "$left" "the work tree holds work that is not in series/ (above); 'make check' tests series/ alone"
