@@ -34,6 +34,7 @@ kunit-x86_64:
 
 kunit-debug:
 	@$(B)/kunit.sh um debug debug.config
+	@$(B)/kunit.sh x86_64 debug debug.config
 
 kvm-guest:
 	@$(B)/kvm-guest.sh

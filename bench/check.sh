@@ -13,6 +13,7 @@ steps=(
 	"KVM_CREATE_VM in an x86_64 guest registers KVM's notifier|kvm-guest.sh"
 	"drivers/misc/sgi-gru builds (x86_64 with SGI UV)|gru-build.sh"
 	"KUnit suite on UML with lockdep, atomic-sleep checks and KASAN|kunit.sh um debug debug.config"
+	"KUnit suite on x86_64 SMP (QEMU, 2 CPUs) with lockdep, atomic-sleep checks and KASAN|kunit.sh x86_64 debug debug.config"
 	"every patch builds and passes on its own|bisect.sh"
 )
 
