@@ -10,8 +10,9 @@ B := bench
 WORK_DIR ?= work
 
 .NOTPARALLEL:
-.PHONY: all deps tree kunit kunit-x86_64 kunit-debug kvm-guest gru-build \
-	checkpatch bisect check export discard clean help
+.PHONY: all deps deps-check tree kunit kunit-x86_64 kunit-debug kvm-guest \
+	gru-build kunit-m static htmldocs checkpatch bisect check export \
+	discard clean help
 
 all: kunit
 
@@ -20,6 +21,9 @@ help:
 
 deps:
 	@$(B)/deps.sh
+
+deps-check:
+	@$(B)/deps.sh check
 
 tree: deps
 	@$(B)/tree.sh
@@ -42,13 +46,22 @@ kvm-guest:
 gru-build:
 	@$(B)/gru-build.sh
 
+kunit-m:
+	@$(B)/kunit-m.sh
+
+static:
+	@$(B)/static.sh
+
+htmldocs:
+	@$(B)/htmldocs.sh
+
 checkpatch:
 	@$(B)/checkpatch.sh
 
 bisect:
 	@$(B)/bisect.sh
 
-check: deps
+check: deps-check
 	@$(B)/check.sh
 
 # --- working on the series ---------------------------------------------------

@@ -12,14 +12,8 @@
 x86_config=$BUILD_DIR/kunit-x86_64/.config
 [ -f "$x86_config" ] || die "run 'make kunit-x86_64' first: bisect reuses its .config"
 
-tree=$WORK_DIR/bisect/linux
+tree=$("$BENCH_DIR/bisect-tree.sh")
 bisect_build=$WORK_DIR/bisect/build
-if [ ! -d "$tree/.git" ] && [ ! -f "$tree/.git" ]; then
-	rm -rf "$tree"
-	git -C "$LINUX_DIR" worktree prune
-	mkdir -p "$(dirname "$tree")"
-	git -C "$LINUX_DIR" worktree add -q --detach "$tree" base
-fi
 
 build=$bisect_build/kunit-x86_64
 mkdir -p "$build"

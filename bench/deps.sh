@@ -3,9 +3,15 @@
 # Install the Debian packages the bench needs, only those that are missing.
 . "$(dirname "$0")/lib.sh"
 
+# "deps.sh" installs what "make" needs (a UML kernel and kunit.py);
+# "deps.sh check" adds what only "make check" needs: QEMU for the x86_64
+# guests, sparse, and Sphinx for htmldocs.
 pkgs=(build-essential flex bison bc cpio kmod libelf-dev libssl-dev
-      python3 perl git ccache xz-utils qemu-system-x86 qemu-utils
-      dwarves gawk rsync busybox-static python3-ply python3-git)
+      python3 perl git ccache xz-utils gawk rsync python3-ply python3-git)
+if [ "${1:-}" = check ]; then
+	pkgs+=(qemu-system-x86 qemu-utils dwarves busybox-static sparse
+	       python3-sphinx)
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do

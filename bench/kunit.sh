@@ -37,16 +37,7 @@ if ! kunit build "${common[@]}" --jobs "$JOBS" >"$build/build.log" 2>&1; then
 	die "the $arch build failed (log: $build/build.log)"
 fi
 
-# The base has warnings of its own (lib/iomap.c on UML); the series' files
-# must build without any.
-patterns=()
-while read -r f; do
-	patterns+=(-e "$f:")
-done < <(git -C "$LINUX_DIR" diff --name-only base -- '*.c' '*.h')
-if [ ${#patterns[@]} -gt 0 ] &&
-	grep -F "${patterns[@]}" "$build/build.log" | grep 'warning:' >&2; then
-	die "the $arch build warns in files the series touches (log: $build/build.log)"
-fi
+"$BENCH_DIR/series-warnings.sh" "$build/build.log" "$arch"
 
 exec_args=(--timeout "${KUNIT_TIMEOUT:-600}")
 if [ "$arch" = x86_64 ]; then

@@ -77,12 +77,19 @@ series_patches() {
 # global and system git configuration is kept out, so that the bytes do not
 # depend on who runs it.
 format_patches() {
-	local out=$1
+	local out=$1 line
+	local -a to=()
 	shift
+	while read -r line; do
+		case $line in
+		To:\ *) to+=("--to=${line#To: }") ;;
+		Cc:\ *) to+=("--cc=${line#Cc: }") ;;
+		esac
+	done <"$CONFIG_DIR/recipients.txt"
 	GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null \
 		git -C "$LINUX_DIR" format-patch -q --zero-commit --no-signature \
-		--numbered --subject-prefix=PATCH --no-base -o "$out" "$@" base..HEAD \
-		>/dev/null
+		--numbered --subject-prefix=PATCH --no-base "${to[@]}" \
+		-o "$out" "$@" base..HEAD >/dev/null
 }
 
 # sha256 of every patch (not the cover letter) in directory $1, in order.

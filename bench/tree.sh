@@ -141,6 +141,19 @@ in_progress() {
 	return 0
 }
 
+# Every file that patch number $1 of series/ fails in, tried one file at a
+# time on the tree as git am left it (the patches before it applied).
+failing_files() {
+	local p f bad=()
+	p=$(ls "$SERIES_DIR/$1"-*.patch 2>/dev/null | head -1)
+	[ -n "$p" ] || return 0
+	while read -r f; do
+		kgit apply --check --include="$f" "$p" >/dev/null 2>&1 || bad+=("$f")
+	done < <(git apply --numstat "$p" | cut -f3-)
+	local IFS=,
+	printf '%s' "${bad[*]}" | sed 's/,/, /g'
+}
+
 apply_series() {
 	local out patch file
 	local -a patches
@@ -151,9 +164,7 @@ apply_series() {
 		say "applying series/ (${#patches[@]} patches)"
 		if ! out=$(kgit am -q "${patches[@]}" 2>&1); then
 			patch=$(sed -n 's/^Patch failed at \([0-9]*\) .*/\1/p' <<<"$out" | head -1)
-			file=$(sed -n -e 's/^error: patch failed: \(.*\):[0-9]*$/\1/p' \
-				-e 's/^error: \(.*\): does not exist in index$/\1/p' \
-				-e 's/^error: \(.*\): already exists in index$/\1/p' <<<"$out" | head -1)
+			files=$(failing_files "$patch")
 			kgit am --abort >/dev/null 2>&1 || true
 			kgit reset -q --hard base
 			# At the base, nothing applied: the next run tries again.
@@ -161,7 +172,7 @@ apply_series() {
 			rm -f "$applied_series"
 			[ -n "$patch" ] || { printf '%s\n' "$out" >&2; die "git am failed (above); the work tree is left at the base"; }
 			grep -E '^(error|Patch failed)' <<<"$out" >&2 || true
-			die "series/$(cd "$SERIES_DIR" && ls "$patch"-*.patch 2>/dev/null) no longer applies${file:+: it fails in $file}.
+			die "series/$(cd "$SERIES_DIR" && ls "$patch"-*.patch 2>/dev/null) no longer applies${files:+: it fails in $files}.
   The work tree is left at the base; nothing else was changed."
 		fi
 	fi

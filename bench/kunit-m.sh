@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The kernel test robot's allmodconfig case, on a small base: x86_64
+# tinyconfig with configs/kunit-m.config (KUnit, its tests and KVM as
+# modules, the series' options as high as Kconfig allows).  The series'
+# built-in-only KUnit test must be off with KUNIT=m, and vmlinux and the
+# modules must build, link and pass modpost, with no warning in a file the
+# series touches.  Built in work/build/kunit-m through ccache.
+. "$(dirname "$0")/lib.sh"
+
+build=$BUILD_DIR/kunit-m
+mkdir -p "$build"
+kmake() {
+	make -C "$LINUX_DIR" O="$build" ARCH=x86_64 CC="ccache gcc" "$@"
+}
+
+log=$build/build.log
+say "configuring x86_64 tinyconfig + configs/kunit-m.config in ${build#"$TOP"/}"
+{ kmake tinyconfig &&
+  "$LINUX_DIR/scripts/kconfig/merge_config.sh" -m -O "$build" \
+	"$build/.config" "$CONFIG_DIR/kunit-m.config" &&
+  kmake olddefconfig; } >"$log" 2>&1 || {
+	tail -20 "$log" >&2
+	die "configuring failed (log: $log)"
+}
+
+# What Kconfig made of the request: KUnit a module, the built-in-only test
+# off, KVM a module.
+bad=0
+for want in CONFIG_KUNIT=m 'CONFIG_MMU_NOTIFIER_KUNIT_TEST is not set' CONFIG_KVM=m; do
+	if grep -qx "$want\|# $want" "$build/.config"; then
+		say "  $want"
+	else
+		warn "expected '$want' in $build/.config, got: $(grep -E "^(# )?${want%%[= ]*}[= ]" "$build/.config" || echo nothing)"
+		bad=1
+	fi
+done
+[ "$bad" -eq 0 ] || die "Kconfig did not resolve the series' options as expected"
+
+say "building vmlinux and modules (KUNIT=m, $(grep -c '=m$' "$build/.config") modules)"
+if ! kmake -j"$JOBS" all >>"$log" 2>&1; then
+	grep -E 'error|ERROR|undefined' "$log" | head -20 >&2
+	die "the KUNIT=m build does not build or link (log: $log)"
+fi
+"$BENCH_DIR/series-warnings.sh" "$log" "x86_64 KUNIT=m"
+say "KUNIT=m: vmlinux and $(find "$build" -name '*.ko' | wc -l) modules built and linked"

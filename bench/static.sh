@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Static checks of what the series touches, each compared with the base:
+#  - sparse (C=2) and W=1 on every .c file the series touches that the
+#    x86_64 config of "make check" builds;
+#  - scripts/kernel-doc -none -Wall on every .c and .h file it touches.
+# A warning the base does not have fails the step (line numbers are not
+# compared, as the series moves lines).  The base and the series are
+# checked out in turn in the bisect work tree and built in
+# work/bisect/build/static from the x86_64 .config.
+. "$(dirname "$0")/lib.sh"
+
+x86_config=$BUILD_DIR/kunit-x86_64/.config
+[ -f "$x86_config" ] || die "run 'make kunit-x86_64' first: this reuses its .config"
+command -v sparse >/dev/null || die "sparse is missing: run 'make deps-check' (Debian package sparse)"
+
+tree=$("$BENCH_DIR/bisect-tree.sh")
+build=$WORK_DIR/bisect/build/static
+out=$BUILD_DIR/static
+mkdir -p "$build" "$out"
+head=$(git -C "$LINUX_DIR" rev-parse HEAD)
+mapfile -t files < <(git -C "$LINUX_DIR" diff --name-only base "$head" -- '*.c' '*.h')
+
+# "file:line:col: warning: text" -> "file: warning: text", for the files
+# of the series only, whatever prefix the build gave their path.
+normalize() {
+	local f
+	for f in "${files[@]}"; do
+		grep -E "(^|/)$f:[0-9]+(:[0-9]+)?: (warning|error)" |
+			sed -E "s#^.*$f:[0-9]+(:[0-9]+)?: #$f: #" || true
+	done | sort
+}
+
+# The make target that compiles $1 in the x86_64 config, or nothing.
+target_of() {
+	case $1 in
+	virt/kvm/*.c) echo "arch/x86/kvm/" ;;	# built by arch/x86/kvm/Makefile
+	*.c) echo "${1%.c}.o" ;;
+	esac
+}
+
+check_rev() {
+	local rev=$1 name=$2 f t
+	git -C "$tree" checkout -q --detach "$rev"
+	cp "$x86_config" "$build/.config"
+	make -C "$tree" O="$build" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" \
+		olddefconfig prepare >"$out/prepare-$name.log" 2>&1 ||
+		die "preparing the $name tree failed (log: $out/prepare-$name.log)"
+	: >"$out/sparse-$name.log"
+	for f in "${files[@]}"; do
+		[ "${f%.c}" != "$f" ] && [ -f "$tree/$f" ] || continue
+		# Not in the x86_64 config: gru-build.sh builds it, warnings fail.
+		case $f in drivers/misc/sgi-gru/*) continue ;; esac
+		t=$(target_of "$f")
+		make -C "$tree" O="$build" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" \
+			C=2 W=1 "$t" >>"$out/sparse-$name.log" 2>&1 ||
+			die "building $t on the $name tree failed (log: $out/sparse-$name.log)"
+	done
+	normalize <"$out/sparse-$name.log" >"$out/sparse-$name.txt"
+	for f in "${files[@]}"; do
+		[ -f "$tree/$f" ] || continue
+		"$tree/scripts/kernel-doc" -none -Wall "$tree/$f" 2>&1 |
+			sed "s#$tree/##" | normalize
+	done | sort >"$out/kernel-doc-$name.txt"
+}
+
+say "static checks of ${#files[@]} files: sparse, W=1 and kernel-doc on base and series"
+check_rev base base
+check_rev "$head" series
+git -C "$tree" checkout -q --detach base
+
+bad=0
+for kind in sparse kernel-doc; do
+	new=$(comm -13 "$out/$kind-base.txt" "$out/$kind-series.txt")
+	say "$kind: $(wc -l <"$out/$kind-base.txt") warnings on the base, $(wc -l <"$out/$kind-series.txt") with the series"
+	if [ -n "$new" ]; then
+		printf '%s\n' "$new" >&2
+		warn "$kind: the series adds the warnings above"
+		bad=1
+	fi
+done
+[ "$bad" -eq 0 ] || die "static checks: new warnings (logs: $out)"
+say "static checks: no new sparse, W=1 or kernel-doc warning"
