@@ -33,7 +33,7 @@ git -C "$tree" checkout -q --detach base
 docs "$tree" base
 docs "$LINUX_DIR" series
 grep -q 'mmu_notifier_invalidate_range_start_nonblock' \
-	"$out/series/mm/mmu_notifier.html" 2>/dev/null ||
+	"$out/series/Documentation/output/mm/mmu_notifier.html" 2>/dev/null ||
 	die "Documentation/mm/mmu_notifier.rst does not render the kernel-doc of include/linux/mmu_notifier.h"
 
 new=$(comm -13 "$out/base-warnings.txt" "$out/series-warnings.txt")

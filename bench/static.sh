@@ -24,9 +24,10 @@ mapfile -t files < <(git -C "$LINUX_DIR" diff --name-only base "$head" -- '*.c' 
 # "file:line:col: warning: text" -> "file: warning: text", for the files
 # of the series only, whatever prefix the build gave their path.
 normalize() {
-	local f
+	local f text
+	text=$(cat)
 	for f in "${files[@]}"; do
-		grep -E "(^|/)$f:[0-9]+(:[0-9]+)?: (warning|error)" |
+		grep -E "(^|/)$f:[0-9]+(:[0-9]+)?: (warning|error)" <<<"$text" |
 			sed -E "s#^.*$f:[0-9]+(:[0-9]+)?: #$f: #" || true
 	done | sort
 }
