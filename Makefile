@@ -73,5 +73,6 @@ discard: deps
 	@$(B)/discard.sh
 
 clean:
-	rm -rf $(WORK_DIR)/build $(WORK_DIR)/build-kernel-tree $(WORK_DIR)/bisect
+	rm -rf $(WORK_DIR)/build $(WORK_DIR)/build-kernel-tree $(WORK_DIR)/bisect \
+		$(WORK_DIR)/bisect-kernel-tree
 	git -C $(WORK_DIR)/linux worktree prune 2>/dev/null || true

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Print the path of the second work tree that bisect.sh and static.sh check
-# commits out in, work/bisect/linux, making it first if needed.  It sits at
-# the same relative path as work/linux (and its builds as work/build), so
-# that ccache hits.
+# Print the path of the second work tree that bisect.sh, static.sh and
+# htmldocs.sh check commits out in, $BISECT_DIR/linux (work/bisect/linux),
+# making it first if needed.  It sits at the same relative path as
+# work/linux (and its builds as work/build), so that ccache hits.
 . "$(dirname "$0")/lib.sh"
 
-tree=$WORK_DIR/bisect/linux
+tree=$BISECT_DIR/linux
 if [ ! -d "$tree/.git" ] && [ ! -f "$tree/.git" ]; then
 	rm -rf "$tree"
 	git -C "$LINUX_DIR" worktree prune

@@ -13,7 +13,7 @@ x86_config=$BUILD_DIR/kunit-x86_64/.config
 [ -f "$x86_config" ] || die "run 'make kunit-x86_64' first: bisect reuses its .config"
 
 tree=$("$BENCH_DIR/bisect-tree.sh")
-bisect_build=$WORK_DIR/bisect/build
+bisect_build=$BISECT_DIR/build
 
 build=$bisect_build/kunit-x86_64
 mkdir -p "$build"

@@ -15,12 +15,13 @@ make -C "$LINUX_DIR" O="$build" ARCH=x86_64 CC="ccache gcc" olddefconfig \
 	>"$log" 2>&1 || die "olddefconfig failed (log: $log)"
 grep -q '^CONFIG_SGI_GRU=y' "$build/.config" ||
 	die "CONFIG_SGI_GRU did not stick in $build/.config"
+# With sparse (C=2) and W=1 too: static.sh leaves this driver to us.
 make -C "$LINUX_DIR" O="$build" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" \
-	drivers/misc/sgi-gru/ >>"$log" 2>&1 || {
+	C=2 W=1 drivers/misc/sgi-gru/ >>"$log" 2>&1 || {
 	tail -20 "$log" >&2
 	die "drivers/misc/sgi-gru/ does not build (log: $log)"
 }
-if grep 'sgi-gru/.*warning:' "$log" >&2; then
-	die "drivers/misc/sgi-gru/ builds with warnings (log: $log)"
+if grep 'sgi-gru/grutlbpurge.c:.*warning:' "$log" >&2; then
+	die "drivers/misc/sgi-gru/grutlbpurge.c, which the series touches, has warnings (log: $log)"
 fi
 say "drivers/misc/sgi-gru/ builds on x86_64 with X86_UV ($(ls "$build"/drivers/misc/sgi-gru/*.o | wc -l) objects)"

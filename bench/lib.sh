@@ -50,6 +50,8 @@ else
 	LINUX_DIR=${LINUX_DIR:-$WORK_DIR/linux}
 fi
 BUILD_DIR=${BUILD_DIR:-$WORK_DIR/build${KERNEL_TREE:+-kernel-tree}}
+# The second work tree (bisect-tree.sh) and its builds.
+BISECT_DIR=${BISECT_DIR:-$WORK_DIR/bisect${KERNEL_TREE:+-kernel-tree}}
 
 export CCACHE_DIR=${CCACHE_DIR:-$MMN_CACHE/ccache}
 export CCACHE_BASEDIR=$WORK_DIR

@@ -15,7 +15,7 @@ x86_config=$BUILD_DIR/kunit-x86_64/.config
 command -v sparse >/dev/null || die "sparse is missing: run 'make deps-check' (Debian package sparse)"
 
 tree=$("$BENCH_DIR/bisect-tree.sh")
-build=$WORK_DIR/bisect/build/static
+build=$BISECT_DIR/build/static
 out=$BUILD_DIR/static
 mkdir -p "$build" "$out"
 head=$(git -C "$LINUX_DIR" rev-parse HEAD)
