@@ -22,7 +22,12 @@ warnings() {
 docs() {
 	local src=$1 name=$2
 	rm -rf "$out/$name"
-	make -C "$src" O="$out/$name" SPHINXDIRS=mm htmldocs \
+	mkdir -p "$out/$name/netlink_spec"
+	# The netlink specs' .rst files go to the build directory, not the
+	# source tree, whose files would count as unexported work.
+	make -C "$src" O="$out/$name" SPHINXDIRS=mm \
+		YNL_RST_DIR="$out/$name/netlink_spec" \
+		YNL_INDEX="$out/$name/netlink_spec/index.rst" htmldocs \
 		>"$out/$name.log" 2>&1 ||
 		{ tail -20 "$out/$name.log" >&2; die "htmldocs failed on the $name (log: $out/$name.log)"; }
 	warnings "$out/$name.log" "$src" >"$out/$name-warnings.txt"
