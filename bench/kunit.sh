@@ -47,6 +47,27 @@ if [ "$arch" = x86_64 ]; then
 		exec_args+=(--qemu_args "-accel kvm -cpu host -smp 2")
 	else
 		exec_args+=(--qemu_args "-accel tcg -smp 2")
+		# kunit.py of later kernels (v7.0) puts "-accel kvm -accel hvf"
+		# first, and QEMU takes the first that opens: where /dev/kvm
+		# opens but a guest hangs, as here, only TCG works.  A wrapper
+		# first in PATH drops the two.
+		mkdir -p "$build/qemu-tcg"
+		cat >"$build/qemu-tcg/qemu-system-x86_64" <<'WRAP'
+#!/bin/sh
+for a in "$@"; do
+	shift
+	case $drop:$a in
+	:-accel) drop=1; continue ;;
+	1:kvm | 1:hvf) drop=; continue ;;
+	1:*) set -- "$@" -accel ;;
+	esac
+	drop=
+	set -- "$@" "$a"
+done
+exec /usr/bin/qemu-system-x86_64 "$@"
+WRAP
+		chmod +x "$build/qemu-tcg/qemu-system-x86_64"
+		export PATH="$build/qemu-tcg:$PATH"
 	fi
 fi
 [ -z "${KERNEL_ARGS:-}" ] || exec_args+=(--kernel_args "$KERNEL_ARGS")

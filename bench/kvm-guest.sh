@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Boot the x86_64 kernel of "make check" under QEMU's TCG with -cpu EPYC,
+# Boot the x86_64 kernel of "make check" (the suite is its only KUnit
+# suite: no kunit.filter_glob, whose filtered copy of the suite v7.0's
+# debugfs run file uses after it was freed) under QEMU's TCG with -cpu EPYC,
 # which emulates AMD SVM so that kvm_amd loads in the guest, and two CPUs.
 # The kernel runs the mmu_notifier suite at boot; a small static /init
 # (guest-init.c) runs it a second time in the same boot through its debugfs
@@ -34,7 +36,7 @@ t0=$SECONDS
 timeout 600 qemu-system-x86_64 -accel tcg -cpu EPYC -m 1024 -smp 2 \
 	-nodefaults -nographic -serial stdio -no-reboot \
 	-kernel "$kernel" -initrd "$out/initramfs.cpio" \
-	-append "console=ttyS0 kunit.filter_glob=mmu_notifier panic=-1" \
+	-append "console=ttyS0 panic=-1" \
 	</dev/null >"$out/console.log" 2>&1 || true
 tr -d '\r' <"$out/console.log" >"$out/console.txt"
 log=$out/console.txt
