@@ -11,7 +11,7 @@ WORK_DIR ?= work
 
 .NOTPARALLEL:
 .PHONY: all deps deps-check tree kunit kunit-x86_64 kunit-debug kvm-guest \
-	gru-build kunit-m static htmldocs checkpatch bisect check export \
+	gru-build kunit-m static htmldocs checkpatch bisect check export selftest \
 	discard clean help
 
 all: kunit
@@ -42,6 +42,11 @@ kunit-debug:
 
 kvm-guest:
 	@$(B)/kvm-guest.sh
+
+# The mm selftest in a QEMU guest, alone: builds the x86_64 kernel first.
+selftest: deps-check tree
+	@$(B)/kunit.sh x86_64
+	@$(B)/selftest.sh
 
 gru-build:
 	@$(B)/gru-build.sh

@@ -11,6 +11,7 @@ steps=(
 	"KUnit suite on UML|kunit.sh um"
 	"KUnit suite on x86_64 (QEMU)|kunit.sh x86_64"
 	"x86_64 guest: the suite twice in one boot, then KVM_CREATE_VM registers KVM's notifier|kvm-guest.sh"
+	"x86_64 guest: mm selftest mmu_notifier_oom, a real OOM kill (run_vmtests.sh -t mmu_notifier, twice)|selftest.sh"
 	"drivers/misc/sgi-gru builds (x86_64 with SGI UV)|gru-build.sh"
 	"allmodconfig-style x86_64 build with KUNIT=m links|kunit-m.sh"
 	"sparse, W=1 and kernel-doc: no new warning against the base|static.sh"

@@ -32,11 +32,26 @@ while read -r id title; do
 	git -C "$LINUX_DIR" cat-file -e "$id^{commit}" 2>/dev/null || unresolved=1
 done <<<"$cited"
 
+# FILE_PATH_CHANGES asks, for a patch that adds a file, whether
+# MAINTAINERS needs updating.  It does not when a section other than THE
+# REST already covers the file (lib/test_mmu_notifier* in HMM, the mm
+# selftests in MEMORY MANAGEMENT): checked here for every new file of the
+# work tree, which holds the whole series.
+while read -r f; do
+	m=$(cd "$LINUX_DIR" && ./scripts/get_maintainer.pl --no-git \
+		--no-git-fallback --no-rolestats --nol --nor -f "$f" 2>/dev/null) || m=
+	if [ -z "$m" ] || ! grep -qv torvalds <<<"$m"; then
+		warn "no MAINTAINERS section covers $f, which the series adds"
+		bad=1
+	fi
+done < <(awk '/^diff --git /{f=$4} /^new file mode/{sub(/^b\//,"",f); print f}' "${patches[@]}")
+
 # ALLOC_WITH_SIZEOF: the checkpatch.pl of v7.0 prefers
 # kzalloc_obj(), which 6.12 does not have; the series builds on both.
 run_checkpatch() {
 	(cd "$LINUX_DIR" && ./scripts/checkpatch.pl --strict --terse --no-summary \
-		--quiet --ignore ALLOC_WITH_SIZEOF "$@" "${patches[@]}" 2>&1) || true
+		--quiet --ignore ALLOC_WITH_SIZEOF,FILE_PATH_CHANGES "$@" \
+		"${patches[@]}" 2>&1) || true
 }
 if [ "$unresolved" -eq 0 ]; then
 	out=$(run_checkpatch)

@@ -21,6 +21,10 @@ mkdir -p "$build"
 
 kunitconfigs=(--kunitconfig="$CONFIG_DIR/mmu_notifier.kunitconfig")
 [ "$arch" = x86_64 ] && kunitconfigs+=(--kunitconfig="$CONFIG_DIR/x86_64.config")
+# The plain x86_64 kernel is also the one kvm-guest.sh and selftest.sh boot.
+if [ "$arch" = x86_64 ] && [ -z "$name" ]; then
+	kunitconfigs+=(--kunitconfig="$CONFIG_DIR/selftest.config")
+fi
 for f in "$@"; do
 	kunitconfigs+=(--kunitconfig="$CONFIG_DIR/$f")
 done

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot the x86_64 kernel of "make check" (built by kunit.sh x86_64 with
+# configs/selftest.config: modules, test_hmm, test_mmu_notifier_user, memcg)
+# under QEMU's TCG with -cpu EPYC (emulated SVM, so kvm_amd gives /dev/kvm)
+# and two CPUs, with an initramfs of busybox-static, bash, the modules and
+# the mm selftests, and run "run_vmtests.sh -t mmu_notifier" twice in the
+# boot.  Passes on a TAP stream with every case ok in both runs, no splat
+# in the kernel log and a clean shutdown (a reboot, which ends QEMU).
+#
+#   SELFTEST_EXPECT=fail: pass only if a case fails and the guest still
+#   shuts down cleanly (for a tree with a fix taken out).
+. "$(dirname "$0")/lib.sh"
+
+expect=${SELFTEST_EXPECT:-pass}
+cases=5		# TEST_F()s in mmu_notifier_oom.c
+kbuild=$BUILD_DIR/kunit-x86_64
+kernel=$kbuild/arch/x86/boot/bzImage
+[ -f "$kernel" ] || die "run 'make kunit-x86_64' first: no $kernel"
+[ -f "$kbuild/lib/test_mmu_notifier_user.ko" ] ||
+	die "$kbuild was not built with configs/selftest.config (no test_mmu_notifier_user.ko): run 'make kunit-x86_64'"
+for f in /bin/busybox /bin/bash /usr/sbin/depmod; do
+	[ -x "$f" ] || die "no $f: run 'make deps-check' (busybox-static, bash, kmod)"
+done
+out=$BUILD_DIR/selftest
+root=$out/root
+rm -rf "$root"
+mkdir -p "$root"/{bin,proc,sys,dev,tmp,selftests/mm}
+
+say "installing modules and headers from ${kbuild#"$TOP"/}"
+kmake() {
+	make -C "$LINUX_DIR" O="$kbuild" ARCH=x86_64 -s "$@" >"$out/install.log" 2>&1 ||
+		{ cat "$out/install.log" >&2; die "make $1 failed"; }
+}
+kmake modules_install INSTALL_MOD_PATH="$root" INSTALL_MOD_STRIP=1 \
+	DEPMOD=/usr/sbin/depmod
+kmake headers_install INSTALL_HDR_PATH="$out/usr"
+
+st=$LINUX_DIR/tools/testing/selftests/mm
+gcc -static -O2 -Wall -Werror -isystem "$out/usr/include" -I "$LINUX_DIR" \
+	-o "$root/selftests/mm/mmu_notifier_oom" "$st/mmu_notifier_oom.c" \
+	-lpthread || die "the selftest does not build"
+cp "$st/run_vmtests.sh" "$st/test_mmu_notifier.sh" "$root/selftests/mm/"
+
+cp /bin/busybox "$root/bin/"
+for a in $(/bin/busybox --list); do
+	[ -e "$root/bin/$a" ] || [ "$a" = bash ] || ln -s busybox "$root/bin/$a"
+done
+mkdir -p "$root/sbin" "$root/usr" && ln -s ../bin "$root/usr/bin" &&
+	ln -s ../bin "$root/usr/sbin"
+for a in modprobe modinfo rmmod insmod depmod reboot; do
+	ln -s ../bin/busybox "$root/sbin/$a"
+done
+cp /bin/bash "$root/bin/bash"
+for lib in $(ldd /bin/bash | grep -o '/[^ ]*'); do
+	mkdir -p "$root$(dirname "$lib")"
+	cp -L "$lib" "$root$lib"
+done
+
+cat >"$root/init" <<'INIT'
+#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t cgroup2 cgroup2 /sys/fs/cgroup
+mount -t tmpfs tmpfs /tmp
+cd /selftests/mm
+for run in 1 2; do
+	start=$(cut -d. -f1 /proc/uptime)
+	# Bounded, so that the logs come out whatever hangs.
+	timeout -s KILL 120 ./run_vmtests.sh -t mmu_notifier >/tmp/run$run.log 2>&1
+	echo "selftest: run $run exit=$? in $(($(cut -d. -f1 /proc/uptime) - start)) s" >>/tmp/run$run.log
+done
+echo "selftest: ---- TAP ----"
+cat /tmp/run1.log /tmp/run2.log
+echo "selftest: ---- dmesg ----"
+dmesg
+echo "selftest: ---- end ----"
+# No ACPI in this kernel: a reboot, which -no-reboot makes QEMU's exit.
+reboot -f
+INIT
+chmod +x "$root/init"
+
+# A gen_init_cpio list of the tree, everything owned by root.
+(
+	cd "$root"
+	find . -mindepth 1 -type d -printf 'dir /%P %m 0 0\n'
+	find . -type f -printf "file /%P $root/%P %m 0 0\n"
+	find . -type l -printf 'slink /%P %l 777 0 0\n'
+	echo 'nod /dev/console 0600 0 0 c 5 1'
+) >"$out/initramfs.list"
+"$kbuild/usr/gen_init_cpio" "$out/initramfs.list" >"$out/initramfs.cpio" ||
+	die "gen_init_cpio failed"
+
+say "booting x86_64 under QEMU (TCG, -cpu EPYC, 2 CPUs): run_vmtests.sh -t mmu_notifier, twice"
+t0=$SECONDS
+rc=0
+timeout 300 qemu-system-x86_64 -accel tcg -cpu EPYC -m 1024 -smp 2 \
+	-nodefaults -nographic -serial stdio -no-reboot \
+	-kernel "$kernel" -initrd "$out/initramfs.cpio" \
+	-append "console=ttyS0 panic=-1 ${SELFTEST_VERBOSE:+ignore_}quiet kunit.enable=0" \
+	</dev/null >"$out/console.log" 2>&1 || rc=$?
+tr -d '\r' <"$out/console.log" >"$out/console.txt"
+say "guest ran for $((SECONDS - t0)) s (log: ${out#"$TOP"/}/console.txt)"
+sed -n '/^selftest: ---- TAP ----$/,/^selftest: ---- dmesg ----$/p' \
+	"$out/console.txt" >"$out/tap.txt"
+sed -n '/^selftest: ---- dmesg ----$/,/^selftest: ---- end ----$/p' \
+	"$out/console.txt" >"$out/dmesg.txt"
+
+grep -E '^# (not )?ok [0-9]+ mmu_notifier_oom\.|^selftest: run|^# # Totals' \
+	"$out/tap.txt" >&2 || true
+grep -E 'invoked oom-killer|Memory cgroup out of memory|oom_reaper:' \
+	"$out/dmesg.txt" >&2 || true
+
+bad=()
+[ "$rc" -eq 0 ] || bad+=("QEMU exited with $rc (124: the guest did not shut down in 300 s)")
+grep -q 'reboot: Restarting system' "$out/console.txt" || bad+=("no clean shutdown")
+grep -q '^selftest: ---- end ----$' "$out/console.txt" || bad+=("the guest's /init did not finish")
+ok=$(grep -cE '^# ok [0-9]+ mmu_notifier_oom\.[a-z_]+$' "$out/tap.txt" || true)
+failed=$(grep -cE '^# not ok [0-9]+ mmu_notifier_oom\.' "$out/tap.txt" || true)
+skipped=$(grep -cE '^# ok [0-9]+ mmu_notifier_oom\..* # SKIP' "$out/tap.txt" || true)
+runs_ok=$(grep -cE '^selftest: run [12] exit=0 ' "$out/tap.txt" || true)
+"$BENCH_DIR/splat-check.sh" --whole "$out/dmesg.txt" || bad+=("a splat in the kernel log")
+
+case $expect in
+pass)
+	[ "$ok" -eq $((2 * cases)) ] ||
+		bad+=("$ok of $((2 * cases)) cases ok ($failed failed, $skipped skipped)")
+	[ "$runs_ok" -eq 2 ] || bad+=("run_vmtests.sh did not pass twice")
+	;;
+fail)
+	[ "$failed" -gt 0 ] || bad+=("no case failed")
+	;;
+*) die "SELFTEST_EXPECT must be pass or fail" ;;
+esac
+if [ ${#bad[@]} -gt 0 ]; then
+	printf 'selftest: %s\n' "${bad[@]}" >&2
+	die "the mm selftest in the guest failed (log: $out/console.txt)"
+fi
+say "selftest: $ok case(s) ok, $failed failed, in $((SECONDS - t0)) s; clean shutdown"
