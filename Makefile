@@ -11,7 +11,7 @@ WORK_DIR ?= work
 
 .NOTPARALLEL:
 .PHONY: all deps deps-check tree kunit kunit-x86_64 kunit-debug kvm-guest \
-	gru-build kunit-m static htmldocs checkpatch bisect check export selftest \
+	gru-build kunit-m static htmldocs checkpatch bisect check export selftest mutants \
 	discard clean help
 
 all: kunit
@@ -62,6 +62,9 @@ htmldocs:
 
 checkpatch:
 	@$(B)/checkpatch.sh
+
+mutants:
+	@$(B)/mutants.sh
 
 bisect:
 	@$(B)/bisect.sh

@@ -13,7 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 
 expect=${SELFTEST_EXPECT:-pass}
-cases=5		# TEST_F()s in mmu_notifier_oom.c
+cases=6		# TEST_F()s in mmu_notifier_oom.c
 kbuild=$BUILD_DIR/kunit-x86_64
 kernel=$kbuild/arch/x86/boot/bzImage
 [ -f "$kernel" ] || die "run 'make kunit-x86_64' first: no $kernel"

@@ -37,6 +37,7 @@ normalize() {
 # The make target that compiles $1 in the x86_64 config, or nothing.
 target_of() {
 	case $1 in
+	tools/*) ;;				# user space: not kbuild's
 	virt/kvm/*.c) echo "arch/x86/kvm/" ;;	# built by arch/x86/kvm/Makefile
 	*.c) echo "${1%.c}.o" ;;
 	esac
@@ -55,6 +56,7 @@ check_rev() {
 		# Not in the x86_64 config: gru-build.sh builds it, warnings fail.
 		case $f in drivers/misc/sgi-gru/*) continue ;; esac
 		t=$(target_of "$f")
+		[ -n "$t" ] || continue
 		make -C "$tree" O="$build" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" \
 			C=2 W=1 "$t" >>"$out/sparse-$name.log" 2>&1 ||
 			die "building $t on the $name tree failed (log: $out/sparse-$name.log)"
