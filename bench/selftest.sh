@@ -63,7 +63,6 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
-mount -t tmpfs tmpfs /tmp
 cd /selftests/mm
 for run in 1 2; do
 	start=$(cut -d. -f1 /proc/uptime)
