@@ -33,12 +33,8 @@ LIST
 
 say "booting x86_64 under QEMU (TCG, -cpu EPYC, 2 CPUs): the suite twice, then a KVM VM"
 t0=$SECONDS
-timeout 600 qemu-system-x86_64 -accel tcg -cpu EPYC -m 1024 -smp 2 \
-	-nodefaults -nographic -serial stdio -no-reboot \
-	-kernel "$kernel" -initrd "$out/initramfs.cpio" \
-	-append "console=ttyS0 panic=-1" \
-	</dev/null >"$out/console.log" 2>&1 || true
-tr -d '\r' <"$out/console.log" >"$out/console.txt"
+boot_x86_guest "$kernel" "$out/initramfs.cpio" "console=ttyS0 panic=-1" \
+	"$out/console" 600 || true
 log=$out/console.txt
 say "guest ran for $((SECONDS - t0)) s (log: ${log#"$TOP"/})"
 

@@ -10,6 +10,7 @@
 #
 #   SELFTEST_EXPECT=fail: pass only if a case fails and the guest still
 #   shuts down cleanly (for a tree with a fix taken out).
+#   SELFTEST_VERBOSE=1: the kernel log on the console as it happens too.
 . "$(dirname "$0")/lib.sh"
 
 expect=${SELFTEST_EXPECT:-pass}
@@ -94,12 +95,11 @@ chmod +x "$root/init"
 say "booting x86_64 under QEMU (TCG, -cpu EPYC, 2 CPUs): run_vmtests.sh -t mmu_notifier, twice"
 t0=$SECONDS
 rc=0
-timeout 300 qemu-system-x86_64 -accel tcg -cpu EPYC -m 1024 -smp 2 \
-	-nodefaults -nographic -serial stdio -no-reboot \
-	-kernel "$kernel" -initrd "$out/initramfs.cpio" \
-	-append "console=ttyS0 panic=-1 ${SELFTEST_VERBOSE:+ignore_}quiet kunit.enable=0" \
-	</dev/null >"$out/console.log" 2>&1 || rc=$?
-tr -d '\r' <"$out/console.log" >"$out/console.txt"
+quiet=quiet	# the kernel log is printed whole after the runs
+[ -z "${SELFTEST_VERBOSE:-}" ] || quiet=
+boot_x86_guest "$kernel" "$out/initramfs.cpio" \
+	"console=ttyS0 panic=-1 $quiet kunit.enable=0" \
+	"$out/console" 300 || rc=$?
 say "guest ran for $((SECONDS - t0)) s (log: ${out#"$TOP"/}/console.txt)"
 sed -n '/^selftest: ---- TAP ----$/,/^selftest: ---- dmesg ----$/p' \
 	"$out/console.txt" >"$out/tap.txt"
