@@ -12,7 +12,7 @@ WORK_DIR ?= work
 .NOTPARALLEL:
 .PHONY: all deps deps-check tree kunit kunit-x86_64 kunit-debug kvm-guest \
 	gru-build kunit-m static htmldocs checkpatch bisect check export selftest mutants \
-	discard clean help
+	bench stable discard clean help
 
 all: kunit
 
@@ -72,6 +72,17 @@ bisect:
 check: deps-check
 	@$(B)/check.sh
 
+# --- not steps of make check ------------------------------------------------
+
+# The cost of the walk on the base and on the series (README: make bench).
+bench: tree
+	@$(B)/deps.sh bench
+	@$(B)/bench.sh
+
+# Patch 1 on Debian's linux-source-6.1, with a KUnit check (README: make stable).
+stable: deps
+	@$(B)/stable.sh
+
 # --- working on the series ---------------------------------------------------
 
 export:
@@ -82,5 +93,6 @@ discard: deps
 
 clean:
 	rm -rf $(WORK_DIR)/build $(WORK_DIR)/build-kernel-tree $(WORK_DIR)/bisect \
-		$(WORK_DIR)/bisect-kernel-tree
+		$(WORK_DIR)/bisect-kernel-tree $(WORK_DIR)/bench $(WORK_DIR)/bench-kernel-tree \
+		$(WORK_DIR)/stable
 	git -C $(WORK_DIR)/linux worktree prune 2>/dev/null || true

@@ -3,15 +3,23 @@
 # Install the Debian packages the bench needs, only those that are missing.
 . "$(dirname "$0")/lib.sh"
 
-# "deps.sh" installs what "make" needs (a UML kernel and kunit.py);
-# "deps.sh check" adds what only "make check" needs: QEMU for the x86_64
-# guests, sparse, and Sphinx for htmldocs.
-pkgs=(build-essential flex bison bc cpio kmod libelf-dev libssl-dev
-      python3 perl git ccache xz-utils gawk rsync python3-ply python3-git)
-if [ "${1:-}" = check ]; then
-	pkgs+=(qemu-system-x86 qemu-utils dwarves busybox-static sparse
-	       python3-sphinx)
-fi
+# "deps.sh" installs what "make" needs: a UML kernel build and kunit.py,
+# nothing more (a fresh machine's first "make" waits for every package).
+# "deps.sh check" adds what only "make check" needs: the x86_64 tool set
+# (libelf for objtool, libssl for certificates, kmod, cpio, dwarves), QEMU
+# and busybox for the guests, sparse, Sphinx, and checkpatch's Python
+# modules; "deps.sh bench" adds gnuplot.
+pkgs=(gcc make libc6-dev flex bison bc python3 perl git ccache xz-utils)
+case ${1:-} in
+check)
+	pkgs+=(build-essential cpio kmod libelf-dev libssl-dev gawk rsync
+	       dwarves python3-ply python3-git qemu-system-x86 qemu-utils
+	       busybox-static sparse python3-sphinx)
+	;;
+bench)
+	pkgs+=(gnuplot-nox)
+	;;
+esac
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -27,7 +35,13 @@ if [ -n "$sudo" ] && ! command -v sudo >/dev/null; then
 	die "not root and no sudo: install these packages first: ${missing[*]}"
 fi
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq ||
-	die "apt-get update failed; check the Debian mirror in /etc/apt/sources.list*"
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
-	die "apt-get install failed for: ${missing[*]}"
+install() {
+	$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+# The package lists a machine has are usually good enough; update them
+# only if installing from them fails (none yet, or a version gone).
+if ! install 2>/dev/null; then
+	$sudo apt-get update -qq ||
+		die "apt-get update failed; check the Debian mirror in /etc/apt/sources.list*"
+	install || die "apt-get install failed for: ${missing[*]}"
+fi

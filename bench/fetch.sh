@@ -2,10 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # Fetch linux-source-6.12 into the cache and print the path of the .deb.
 #
+#   fetch.sh [PACKAGE VERSION SHA256]   another package (stable.sh's 6.1)
+#
 # The pinned version is checked against its sha256.  If the mirror no longer
 # serves it, the current linux-source-6.12 is taken instead, with a warning;
 # whether the series still applies to it is for tree.sh to find out.
 . "$(dirname "$0")/lib.sh"
+
+if [ $# -eq 3 ]; then
+	BASE_PKG=$1 BASE_VERSION=$2 BASE_SHA256=$3
+fi
 
 deb_dir=$MMN_CACHE/debs
 mkdir -p "$deb_dir"

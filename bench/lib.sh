@@ -11,15 +11,16 @@ set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$BENCH_DIR/.." && pwd)
-SERIES_DIR=$TOP/series
+SERIES_DIR=${SERIES_DIR:-$TOP/series}
 CONFIG_DIR=$TOP/configs
 WORK_DIR=${WORK_DIR:-$TOP/work}
 JOBS=${JOBS:-$(nproc)}
 
 # The pinned base: Debian's linux-source-6.12 (v6.12.117 + Debian patches).
-BASE_PKG=linux-source-6.12
-BASE_VERSION=6.12.117-1~deb12u1
-BASE_SHA256=e849faf31ca3555757f3a8877cb01af92122f744f75d1f3102734651c4e14703
+# stable.sh sets all three (and SERIES_DIR) to make its 6.1 tree with tree.sh.
+BASE_PKG=${BASE_PKG:-linux-source-6.12}
+BASE_VERSION=${BASE_VERSION:-6.12.117-1~deb12u1}
+BASE_SHA256=${BASE_SHA256:-e849faf31ca3555757f3a8877cb01af92122f744f75d1f3102734651c4e14703}
 
 # The identity the series' commits carry (README: how to put your own).
 PROJECT_IDENT_NAME="mmu-notifier pairing project"
@@ -122,3 +123,41 @@ series_patch_ids() {
 		git patch-id --stable <"$p" | awk '{print $1}'
 	done
 }
+
+# Build bench/$2, a KUnit file of the bench's own (not of the series), into
+# kernel tree $1 as lib/$2, under a bool CONFIG_$3 that selects
+# MMU_NOTIFIER; any further arguments are compiler flags for it.  The tree
+# is a scratch work tree of the bench: "git checkout -f" undoes this.
+graft_kunit_file() {
+	local tree=$1 file=$2 sym=$3 obj
+	shift 3
+	obj=${file%.c}.o
+	cp "$BENCH_DIR/$file" "$tree/lib/$file"
+	cat >>"$tree/Kconfig" <<KCONFIG
+
+config $sym
+	bool "$file of the mmu_notifier bench"
+	depends on KUNIT && MMU
+	select MMU_NOTIFIER
+KCONFIG
+	echo "obj-\$(CONFIG_$sym) += $obj" >>"$tree/lib/Makefile"
+	[ $# -eq 0 ] || echo "CFLAGS_$obj += $*" >>"$tree/lib/Makefile"
+}
+
+# Build UML kernel tree $1 in directory $2 with the KUnit config $3 (a
+# kunitconfig path), through ccache; the log is $2/build.log.
+build_uml_kunit() {
+	mkdir -p "$2"
+	(cd "$1" && python3 tools/testing/kunit/kunit.py build --arch=um \
+		--build_dir="$2" --kunitconfig="$3" \
+		--make_options "CC=ccache gcc" --jobs "$JOBS") >"$2/build.log" 2>&1 || {
+		tail -30 "$2/build.log" >&2
+		die "the UML build in $2 failed (log: $2/build.log)"
+	}
+}
+
+# The stable tree that stable.sh tries patch 1 on: Debian's linux-source-6.1
+# (bookworm-security).
+STABLE_PKG=linux-source-6.1
+STABLE_VERSION=6.1.192-2
+STABLE_SHA256=ae95fe63d4c553f8d0e6c86cb1ab566f3894a43743eb19ab585cd97d82f26514
