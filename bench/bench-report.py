@@ -80,7 +80,7 @@ with open(dat, 'w') as f:
 
 png = os.path.join(out, 'bench.png')
 subprocess.run(['gnuplot'], check=True, text=True, input='''
-set terminal pngcairo size 800,500 font ",10"
+set terminal pngcairo size 800,500 font ",10" noenhanced
 set output "%s"
 set title "mmu_notifier: blockable start/end pair (UML, median of %d boots)"
 set xlabel "hlist subscribers"

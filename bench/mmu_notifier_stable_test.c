@@ -10,9 +10,21 @@
 #include <kunit/test.h>
 #include <linux/mmu_notifier.h>
 #include <linux/sched/mm.h>
+#include <linux/version.h>
 
 #define STABLE_START	0x100000UL
 #define STABLE_END	0x200000UL
+
+/* Up to 6.2 the range also named a VMA, which may be NULL. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+#define stable_range_init(range, mm)					\
+	mmu_notifier_range_init(range, MMU_NOTIFY_UNMAP, 0, NULL, mm,	\
+				STABLE_START, STABLE_END)
+#else
+#define stable_range_init(range, mm)					\
+	mmu_notifier_range_init(range, MMU_NOTIFY_UNMAP, 0, mm,	\
+				STABLE_START, STABLE_END)
+#endif
 
 static int stable_start_fails(struct mmu_notifier *mn,
 			      const struct mmu_notifier_range *range)
@@ -74,12 +86,10 @@ static void mn_stable_nonblock_failure_closes_itree(struct kunit *test)
 				STABLE_START, STABLE_END - STABLE_START,
 				&stable_interval_ops), 0);
 
-	mmu_notifier_range_init(&range, MMU_NOTIFY_UNMAP, 0, mm,
-				STABLE_START, STABLE_END);
+	stable_range_init(&range, mm);
 	KUNIT_EXPECT_EQ(test, mmu_notifier_invalidate_range_start_nonblock(&range),
 			-EAGAIN);
-	mmu_notifier_range_init(&range, MMU_NOTIFY_UNMAP, 0, mm,
-				STABLE_START, STABLE_END);
+	stable_range_init(&range, mm);
 	mmu_notifier_invalidate_range_start(&range);
 	mmu_notifier_invalidate_range_end(&range);
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Fail if a kernel log shows a splat while the mmu_notifier suite runs:
+# Fail if a kernel log shows a splat while the mmu_notifier suite (or
+# make stable's mmu_notifier_stable) runs:
 # lockdep, KASAN, BUG, WARN, Oops, panic, hung task, UBSAN.  What the kernel
 # printed before the suite started (UML warns at boot about its virtio PCI
 # bus having no device) is not looked at, unless --whole is given.  A splat that a test case provokes on purpose is
@@ -18,7 +19,7 @@ log=${1:?usage: splat-check.sh [--whole] KERNEL-LOG}
 [ -f "$log" ] || die "no kernel log at $log"
 
 awk -v insuite="$whole" '
-	/# Subtest: mmu_notifier\r?$/ { insuite = 1 }
+	/# Subtest: mmu_notifier(_stable)?\r?$/ { insuite = 1 }
 	!insuite { next }
 	/mmu_notifier_test: expect splat: / {
 		sub(/.*mmu_notifier_test: expect splat: /, "")
