@@ -20,6 +20,7 @@ build=$BUILD_DIR/kunit-$arch${name:+-$name}
 mkdir -p "$build"
 
 kunitconfigs=(--kunitconfig="$CONFIG_DIR/mmu_notifier.kunitconfig")
+[ "$arch" = um ] && kunitconfigs+=(--kunitconfig="$CONFIG_DIR/uml-small.config")
 [ "$arch" = x86_64 ] && kunitconfigs+=(--kunitconfig="$CONFIG_DIR/x86_64.config")
 # The plain x86_64 kernel is also the one kvm-guest.sh and selftest.sh boot.
 if [ "$arch" = x86_64 ] && [ -z "$name" ]; then

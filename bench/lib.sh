@@ -58,6 +58,9 @@ export CCACHE_DIR=${CCACHE_DIR:-$MMN_CACHE/ccache}
 export CCACHE_BASEDIR=$WORK_DIR
 export CCACHE_NOHASHDIR=1
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+# Depend mode: a miss does not run the preprocessor before compiling, which
+# took a fourth of a cold UML build (4 min 5 s against 3 min 2 s here).
+export CCACHE_DEPEND=1
 # Debian's python3 first: it is the one that sees python3-ply and
 # python3-git (scripts/spdxcheck.py), whatever else PATH holds.
 export PATH=/usr/bin:/bin:$PATH
