@@ -15,6 +15,7 @@
 . "$(dirname "$0")/lib.sh"
 
 rounds=${BENCH_ROUNDS:-15}
+[ "$rounds" -ge 2 ] 2>/dev/null || die "BENCH_ROUNDS=$rounds: at least 2 rounds are needed for a spread"
 out=$WORK_DIR/bench${KERNEL_TREE:+-kernel-tree}
 mkdir -p "$out"
 command -v gnuplot >/dev/null || die "gnuplot is missing: run 'make bench', which installs it"

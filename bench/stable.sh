@@ -28,8 +28,7 @@ tree=$LINUX_DIR
 # Leave the tree as tree.sh made it, whatever happens below.
 trap 'git -C "$tree" checkout -q -f series; rm -f "$tree/lib/mmu_notifier_stable_test.c"' EXIT
 
-kunitconfig=$stable/stable.kunitconfig
-printf 'CONFIG_KUNIT=y\nCONFIG_MMU_NOTIFIER_STABLE_TEST=y\n' >"$kunitconfig"
+kunitconfig=$CONFIG_DIR/stable.kunitconfig
 
 run() {
 	build_uml_kunit "$tree" "$build" "$kunitconfig"
