@@ -9,6 +9,7 @@
 # tested by the KUnit runs of "make check".
 . "$(dirname "$0")/lib.sh"
 
+need_tree
 x86_config=$BUILD_DIR/kunit-x86_64/.config
 [ -f "$x86_config" ] || die "run 'make kunit-x86_64' first: bisect reuses its .config"
 
@@ -17,13 +18,18 @@ bisect_build=$BISECT_DIR/build
 
 build=$bisect_build/kunit-x86_64
 mkdir -p "$build"
-mapfile -t commits < <(git -C "$LINUX_DIR" rev-list --reverse base..HEAD~1 2>/dev/null)
+# Every commit but HEAD, as "POSTING NUMBER COMMIT".
+mapfile -t commits < <(split_commits | sed '$d')
 n=$(git -C "$LINUX_DIR" rev-list --count base..HEAD)
 i=0
-for c in "${commits[@]}"; do
+for line in "${commits[@]}"; do
+	read -r posting num c <<<"$line"
 	i=$((i + 1))
 	subject=$(git -C "$LINUX_DIR" log -1 --format=%s "$c")
-	say "[$i/$n] $subject"
+	# Named as in series/: "2-contract/0003 (subject)".
+	name=${posting#.}
+	name="${name:+$name/}$num ($subject)"
+	say "[$i/$n] $name"
 	git -C "$tree" checkout -q --detach "$c"
 
 	cp "$x86_config" "$build/.config"
@@ -31,18 +37,18 @@ for c in "${commits[@]}"; do
 	if ! make -C "$tree" O="$build" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" \
 		olddefconfig all >"$log" 2>&1; then
 		tail -30 "$log" >&2
-		die "patch $i/$n does not build on x86_64 (log: $log)"
+		die "$name does not build on x86_64 (log: $log)"
 	fi
 	if grep -q 'warning:' "$log"; then
 		grep 'warning:' "$log" >&2
-		die "patch $i/$n builds with warnings on x86_64 (log: $log)"
+		die "$name builds with warnings on x86_64 (log: $log)"
 	fi
 
 	if [ -f "$tree/lib/test_mmu_notifier.c" ]; then
 		LINUX_DIR=$tree BUILD_DIR=$bisect_build "$BENCH_DIR/kunit.sh" um \
 			>"$build/kunit-$i.log" 2>&1 || {
 			cat "$build/kunit-$i.log" >&2
-			die "patch $i/$n fails the KUnit suite on UML"
+			die "$name fails the KUnit suite on UML"
 		}
 		grep -E '^\[..:..:..\] Testing complete' "$build/kunit-$i.log" >&2 || true
 	fi

@@ -8,6 +8,7 @@
 # ("<title>")" and "Fixes: <id> ("<title>")" against
 # configs/upstream-commits.txt instead.
 . "$(dirname "$0")/lib.sh"
+need_tree
 
 mapfile -t patches < <(series_patches)
 [ ${#patches[@]} -gt 0 ] || die "series/ has no patches"

@@ -4,6 +4,7 @@
 # the one in-tree user of invalidate_range_end() besides KVM, and no other
 # configuration of the bench builds it.  Fails on an error or a warning.
 . "$(dirname "$0")/lib.sh"
+need_tree
 
 base_config=$BUILD_DIR/kunit-x86_64/.config
 [ -f "$base_config" ] || die "run 'make kunit-x86_64' first: no $base_config"

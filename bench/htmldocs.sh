@@ -6,6 +6,7 @@
 # include/linux/mmu_notifier.h, which no document pulled in before.  The
 # base is built in the bisect work tree.
 . "$(dirname "$0")/lib.sh"
+need_tree
 
 command -v sphinx-build >/dev/null ||
 	die "sphinx-build is missing: run 'make deps-check' (Debian package python3-sphinx)"

@@ -7,6 +7,7 @@
 # modules must build, link and pass modpost, with no warning in a file the
 # series touches.  Built in work/build/kunit-m through ccache.
 . "$(dirname "$0")/lib.sh"
+need_tree
 
 build=$BUILD_DIR/kunit-m
 mkdir -p "$build"

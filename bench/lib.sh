@@ -6,6 +6,8 @@
 #   KERNEL_TREE   the user's own kernel git tree (see README)
 #   MMN_CACHE     download and ccache cache, outside the clone
 #   JOBS          make -j
+#   SERIES_DIR    the series (series/)
+#   FIX_PATCHES   how many commits the first posting takes (export.sh)
 
 set -euo pipefail
 
@@ -32,6 +34,9 @@ die() {
 	printf 'ERROR: %s\n' "$*" >&2
 	exit 1
 }
+
+[[ ${FIX_PATCHES:-0} =~ ^[0-9]+$ ]] ||
+	die "FIX_PATCHES=$FIX_PATCHES: it is a number of patches (of the first posting)"
 
 # Downloads and ccache live outside the clone, so a fresh clone reuses them.
 if [ -z "${MMN_CACHE:-}" ]; then
@@ -88,19 +93,95 @@ kgit() {
 		-c user.email="$PROJECT_IDENT_EMAIL" "$@"
 }
 
-series_patches() {
-	find "$SERIES_DIR" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
-		! -name '0000-*' | sort
+# No work tree, no point going on: say which command makes it.
+need_tree() {
+	[ -e "$LINUX_DIR/.git" ] ||
+		die "no work tree at ${LINUX_DIR#"$TOP"/}: run 'make${KERNEL_TREE:+ KERNEL_TREE=$KERNEL_TREE}' first"
 }
 
-# Format the work tree's commits since base into directory $1 exactly as
-# series/ holds them (extra format-patch options may follow).  The user's
-# global and system git configuration is kept out, so that the bytes do not
-# depend on who runs it.
-format_patches() {
-	local out=$1 line
+# series/ is a sequence of postings, each its own format-patch output with
+# its own cover letter and numbering, applied in order: series/1-fix, then
+# series/2-contract.  A directory without posting directories is one flat
+# posting (the old layout, and stable.sh's patch 1 alone).
+
+# The posting directories of series directory $1, in order.
+postings() {
+	find "$1" -mindepth 1 -maxdepth 1 -type d -name '[0-9]-*' | LC_ALL=C sort
+}
+
+# The patches (not the cover letters) of series directory $1, in order:
+# posting after posting.
+patches_in() {
+	local d
+	local -a dirs
+	mapfile -t dirs < <(postings "$1")
+	[ ${#dirs[@]} -gt 0 ] || dirs=("$1")
+	for d in "${dirs[@]}"; do
+		find "$d" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
+			! -name '0000-*' | LC_ALL=C sort
+	done
+}
+
+series_patches() {
+	patches_in "$SERIES_DIR"
+}
+
+# A patch by posting and number, as messages name it: "1-fix/0001" (or
+# "0001" in a flat series directory).
+patch_name() {
+	local d b
+	d=$(basename "$(dirname "$1")")
+	b=$(basename "$1")
+	case $d in [0-9]-*) ;; *) d= ;; esac
+	echo "${d:+$d/}${b:0:4}"
+}
+
+# The work tree's commits since base, one a line as "POSTING NUMBER COMMIT",
+# split into the postings of series/ ("." for a flat one): each posting
+# but the last takes as many as it holds patches now, the first
+# FIX_PATCHES if that is set; the last takes the rest.
+split_commits() {
+	local i=0 j k n
+	local -a dirs commits
+	mapfile -t dirs < <(postings "$SERIES_DIR")
+	[ ${#dirs[@]} -gt 0 ] || dirs=(.)
+	mapfile -t commits < <(kgit rev-list --reverse base..HEAD)
+	for j in "${!dirs[@]}"; do
+		if [ "$j" -eq $((${#dirs[@]} - 1)) ]; then
+			n=${#commits[@]}
+		elif [ "$j" -eq 0 ] && [ -n "${FIX_PATCHES:-}" ]; then
+			n=$FIX_PATCHES
+		else
+			n=$(patches_in "${dirs[j]}" | wc -l)
+		fi
+		for ((k = 1; k <= n && i < ${#commits[@]}; k++, i++)); do
+			printf '%s %04d %s\n' "$(basename "${dirs[j]}")" "$k" "${commits[i]}"
+		done
+	done
+}
+
+# The postings the work tree's commits make, one a line as "POSTING FROM TO"
+# (git range FROM..TO); a posting left without commits is not listed.
+posting_ranges() {
+	local from=base name=. last=-1 p c
+	while read -r p _ c; do
+		if [ "$p" != "$name" ] && [ "$last" != -1 ]; then
+			echo "$name $from $last"
+			from=$last
+		fi
+		name=$p last=$c
+	done < <(split_commits)
+	[ "$last" = -1 ] || echo "$name $from $last"
+}
+
+# Format commits FROM..TO of the work tree into directory $1 exactly as a
+# posting of series/ holds them (extra format-patch options may follow).
+# The user's global and system git configuration is kept out, so that the
+# bytes do not depend on who runs it.
+format_range() {
+	local out=$1 range=$2..$3 line
 	local -a to=()
-	shift
+	shift 3
 	while read -r line; do
 		case $line in
 		To:\ *) to+=("--to=${line#To: }") ;;
@@ -110,13 +191,24 @@ format_patches() {
 	GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null \
 		git -C "$LINUX_DIR" format-patch -q --zero-commit --no-signature \
 		--numbered --subject-prefix=PATCH --no-base "${to[@]}" \
-		-o "$out" "$@" base..HEAD >/dev/null
+		-o "$out" "$@" "$range" >/dev/null
 }
 
-# sha256 of every patch (not the cover letter) in directory $1, in order.
+# Format the work tree's commits since base into directory $1 in the layout
+# of series/, one directory a posting, each numbered from 1.
+format_patches() {
+	local out=$1 name from to
+	shift
+	mkdir -p "$out"
+	while read -r name from to; do
+		format_range "$out/$name" "$from" "$to" "$@"
+	done < <(posting_ranges)
+}
+
+# sha256 of every patch (not the cover letters) in series directory $1, in
+# order.
 patch_digests() {
-	find "$1" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' |
-		sort | xargs -r sha256sum | awk '{print $1}'
+	patches_in "$1" | xargs -r sha256sum | awk '{print $1}'
 }
 
 # Patch-ids of the series, one a line, in order.

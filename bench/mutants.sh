@@ -12,6 +12,7 @@
 # kernel log say that.  Prints a table: mutant, the cases that killed it,
 # time.  A mutant that survives fails the step and is named.
 . "$(dirname "$0")/lib.sh"
+need_tree
 
 timeout_s=${MUTANT_TIMEOUT:-300}
 mapfile -t mutants < <(find "$BENCH_DIR/mutants" -name '*.patch' | sort)

@@ -3,19 +3,23 @@
 # make stable: patch 1, the fix marked for stable, on Debian's 6.1.
 #
 # The tree is made by tree.sh from linux-source-6.1 (pinned in lib.sh,
-# fetched and checked like the 6.12 base) in work/stable/linux, with
-# series/0001-*.patch applied by git am.  bench/mmu_notifier_stable_test.c,
-# a KUnit case of the fix that needs nothing newer than 6.1, is then built
-# into a UML kernel twice: on 6.1 as Debian ships it, where it must fail
-# (the interval tree invalidation is leaked), and on 6.1 + patch 1, where
-# it must pass.
+# fetched and checked like the 6.12 base) in work/stable/linux, with the
+# first patch of the fix posting, series/1-fix/0001-*.patch, applied by
+# git am.  bench/mmu_notifier_stable_test.c, a KUnit case of the fix that
+# needs nothing newer than 6.1, is then built into a UML kernel twice: on
+# 6.1 as Debian ships it, where it must fail (the interval tree
+# invalidation is leaked), and on 6.1 + patch 1, where it must pass.
 . "$(dirname "$0")/lib.sh"
 
 stable=$WORK_DIR/stable
 build=$stable/build
 mkdir -p "$stable/series"
-patch1=$(find "$TOP/series" -maxdepth 1 -name '0001-*.patch')
-[ -n "$patch1" ] || die "series/ has no patch 1"
+# The first patch of the first posting (or of a flat series/).
+mapfile -t dirs < <(postings "$SERIES_DIR")
+fix=${dirs[0]:-$SERIES_DIR}
+mapfile -t patches < <(patches_in "$fix")
+patch1=${patches[0]:-}
+[ -n "$patch1" ] || die "${fix#"$TOP"/} has no patches: nothing to try on stable"
 # What goes to stable: patch 1 alone.  tree.sh applies "series/" of this.
 rm -f "$stable/series/"*.patch
 cp "$patch1" "$stable/series/"

@@ -10,6 +10,7 @@
 # checked out in turn in the bisect work tree and built in
 # work/bisect/build/static from the x86_64 .config.
 . "$(dirname "$0")/lib.sh"
+need_tree
 
 x86_config=$BUILD_DIR/kunit-x86_64/.config
 [ -f "$x86_config" ] || die "run 'make kunit-x86_64' first: this reuses its .config"

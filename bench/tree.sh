@@ -18,7 +18,9 @@ exact=0
 
 # What the bench last applied: the digests of series/ then, and of the work
 # tree's own commits formatted right after (on another base than Debian's
-# they differ from series/ in line numbers and index lines).
+# they differ from series/ in line numbers and index lines), as one posting
+# whatever the postings of series/, so that a patch moved from one posting
+# to the other in series/ is not taken for work in the tree.
 applied_series=$LINUX_DIR/.git/mmn-applied-series
 applied_tree=$LINUX_DIR/.git/mmn-applied-tree
 
@@ -83,6 +85,14 @@ tree_digests() {
 	patch_digests "$tmp/fmt"
 }
 
+# The same formatted as one posting: what $applied_tree records.
+applied_digests() {
+	rm -rf "$tmp/one"
+	mkdir -p "$tmp/one"
+	format_range "$tmp/one" base HEAD
+	patch_digests "$tmp/one"
+}
+
 # What the work tree holds that series/ does not, one line each.
 unexported_work() {
 	local ids c id i
@@ -97,10 +107,11 @@ unexported_work() {
 	# Same code as a patch of series/, but not the same patch: message,
 	# author or place in the series changed.
 	local -a have want commits
-	mapfile -t have < <(tree_digests)
 	if [ -f "$applied_tree" ]; then
+		mapfile -t have < <(applied_digests)
 		mapfile -t want <"$applied_tree"
 	else
+		mapfile -t have < <(tree_digests)
 		mapfile -t want < <(patch_digests "$SERIES_DIR")
 	fi
 	mapfile -t commits < <(kgit rev-list --reverse base..HEAD)
@@ -141,43 +152,62 @@ in_progress() {
 	return 0
 }
 
-# Every file that patch number $1 of series/ fails in, tried one file at a
-# time on the tree as git am left it (the patches before it applied).
+# Every file that patch $1 fails in, tried one file at a time on the tree
+# as git am left it (the patches before it applied).
 failing_files() {
-	local p f bad=()
-	p=$(ls "$SERIES_DIR/$1"-*.patch 2>/dev/null | head -1)
-	[ -n "$p" ] || return 0
+	local f bad=()
 	while read -r f; do
-		kgit apply --check --include="$f" "$p" >/dev/null 2>&1 || bad+=("$f")
-	done < <(git apply --numstat "$p" | cut -f3-)
+		kgit apply --check --include="$f" "$1" >/dev/null 2>&1 || bad+=("$f")
+	done < <(git apply --numstat "$1" | cut -f3-)
 	local IFS=,
 	printf '%s' "${bad[*]}" | sed 's/,/, /g'
 }
 
+# "16 patches", or "2 patches of 1-fix, 10 of 2-contract".
+series_summary() {
+	local d
+	local -a dirs parts=()
+	mapfile -t dirs < <(postings "$SERIES_DIR")
+	if [ ${#dirs[@]} -eq 0 ]; then
+		echo "$(series_patches | wc -l) patches"
+		return
+	fi
+	for d in "${dirs[@]}"; do
+		parts+=("$(patches_in "$d" | wc -l) of $(basename "$d")")
+	done
+	local IFS=,
+	echo "${parts[*]}" | sed 's/,/, /g; s/ of / patches of /'
+}
+
 apply_series() {
-	local out patch file
+	local out i patch files
 	local -a patches
 	mapfile -t patches < <(series_patches)
 	if [ ${#patches[@]} -eq 0 ]; then
 		say "series/ is empty: testing the bare base"
 	else
-		say "applying series/ (${#patches[@]} patches)"
+		say "applying series/ ($(series_summary))"
 		if ! out=$(kgit am -q "${patches[@]}" 2>&1); then
-			patch=$(sed -n 's/^Patch failed at \([0-9]*\) .*/\1/p' <<<"$out" | head -1)
-			files=$(failing_files "$patch")
+			# git am counts the patches of all postings together.
+			i=$(sed -n 's/^Patch failed at \([0-9]*\) .*/\1/p' <<<"$out" | head -1)
+			patch=
+			[ -z "$i" ] || patch=${patches[10#$i - 1]:-}
+			files=
+			[ -z "$patch" ] || files=$(failing_files "$patch")
 			kgit am --abort >/dev/null 2>&1 || true
 			kgit reset -q --hard base
 			# At the base, nothing applied: the next run tries again.
 			: >"$applied_tree"
 			rm -f "$applied_series"
 			[ -n "$patch" ] || { printf '%s\n' "$out" >&2; die "git am failed (above); the work tree is left at the base"; }
-			grep -E '^(error|Patch failed)' <<<"$out" >&2 || true
-			die "series/$(cd "$SERIES_DIR" && ls "$patch"-*.patch 2>/dev/null) no longer applies${files:+: it fails in $files}.
+			sed -n -e '/^error/p' -e "s|^Patch failed at [0-9]*|Patch failed at $(patch_name "$patch")|p" \
+				<<<"$out" >&2
+			die "series/${patch#"$SERIES_DIR"/} no longer applies${files:+: it fails in $files}.
   The work tree is left at the base; nothing else was changed."
 		fi
 	fi
 	patch_digests "$SERIES_DIR" >"$applied_series"
-	tree_digests >"$applied_tree"
+	applied_digests >"$applied_tree"
 }
 
 mkdir -p "$WORK_DIR"
@@ -205,7 +235,7 @@ dirty_files() {
 
 # Untouched since the bench applied series/: nothing of the user's in it.
 pristine() {
-	[ "$(tree_digests)" = "$(cat "$applied_tree" 2>/dev/null || echo none)" ] &&
+	[ "$(applied_digests)" = "$(cat "$applied_tree" 2>/dev/null || echo none)" ] &&
 		[ -z "$(dirty_files)" ]
 }
 
@@ -233,7 +263,7 @@ series_then=$(cat "$applied_series" 2>/dev/null || echo none)
 # Exactly series/ (also for a tree that has no record of what was applied).
 if [ "$(tree_digests)" = "$series_now" ] && [ -z "$(dirty_files)" ]; then
 	printf '%s\n' "$series_now" >"$applied_series"
-	printf '%s\n' "$series_now" >"$applied_tree"
+	applied_digests >"$applied_tree"
 	say "work tree is up to date with series/"
 	exit 0
 fi
