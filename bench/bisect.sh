@@ -44,7 +44,7 @@ for line in "${commits[@]}"; do
 		die "$name builds with warnings on x86_64 (log: $log)"
 	fi
 
-	if [ -f "$tree/lib/test_mmu_notifier.c" ]; then
+	if [ -f "$tree/mm/tests/mmu_notifier_kunit.c" ]; then
 		LINUX_DIR=$tree BUILD_DIR=$bisect_build "$BENCH_DIR/kunit.sh" um \
 			>"$build/kunit-$i.log" 2>&1 || {
 			cat "$build/kunit-$i.log" >&2

@@ -35,7 +35,7 @@ done <<<"$cited"
 
 # FILE_PATH_CHANGES asks, for a patch that adds a file, whether
 # MAINTAINERS needs updating.  It does not when a section other than THE
-# REST already covers the file (lib/test_mmu_notifier* in HMM, the mm
+# REST already covers the file (the new files under mm/ and the mm
 # selftests in MEMORY MANAGEMENT): checked here for every new file of the
 # work tree, which holds the whole series.
 while read -r f; do
