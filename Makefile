@@ -12,7 +12,7 @@ WORK_DIR ?= work
 .NOTPARALLEL:
 .PHONY: all deps deps-check tree kunit kunit-x86_64 kunit-debug kvm-guest \
 	gru-build kunit-m static htmldocs checkpatch bisect check export selftest mutants \
-	bench stable discard clean help
+	stress bench stable discard clean help
 
 all: kunit
 
@@ -39,6 +39,10 @@ kunit-x86_64:
 kunit-debug:
 	@$(B)/kunit.sh um debug debug.config
 	@$(B)/kunit.sh x86_64 debug debug.config
+
+# The randomized model and concurrency stress, bench code (bench/stress.sh).
+stress:
+	@$(B)/stress.sh
 
 kvm-guest:
 	@$(B)/kvm-guest.sh
@@ -94,5 +98,5 @@ discard: deps
 clean:
 	rm -rf $(WORK_DIR)/build $(WORK_DIR)/build-kernel-tree $(WORK_DIR)/bisect \
 		$(WORK_DIR)/bisect-kernel-tree $(WORK_DIR)/bench $(WORK_DIR)/bench-kernel-tree \
-		$(WORK_DIR)/stable
+		$(WORK_DIR)/stable $(WORK_DIR)/stress $(WORK_DIR)/stress-kernel-tree
 	git -C $(WORK_DIR)/linux worktree prune 2>/dev/null || true

@@ -17,6 +17,7 @@ steps=(
 	"sparse, W=1 and kernel-doc: no new warning against the base|static.sh"
 	"make htmldocs SPHINXDIRS=mm: no new warning against the base|htmldocs.sh"
 	"KUnit suite on UML with lockdep, atomic-sleep checks and KASAN|kunit.sh um debug debug.config"
+	"randomized model and concurrency stress (UML, bench code)|stress.sh"
 	"KUnit suite on x86_64 SMP (QEMU, 2 CPUs) with lockdep, atomic-sleep checks and KASAN|kunit.sh x86_64 debug debug.config"
 	"mutation gate: every mutant of bench/mutants/ is killed by a named case|mutants.sh"
 	"every patch builds and passes on its own|bisect.sh"

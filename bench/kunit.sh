@@ -8,7 +8,7 @@
 # FRAGMENT is a Kconfig fragment from configs/ added to the suite's
 # kunitconfig.  Builds are incremental and go through ccache.  x86_64 runs
 # under QEMU: with KVM if a short probe boot under KVM works, else TCG.
-# KERNEL_ARGS adds to the kernel command line (for example a seed of the bench's stress suite).
+# KERNEL_ARGS adds to the kernel command line.
 # Fails if a case fails or the kernel log shows a splat (splat-check.sh).
 . "$(dirname "$0")/lib.sh"
 need_tree

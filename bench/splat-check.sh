@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Fail if a kernel log shows a splat while the mmu_notifier suites (or
-# make stable's mmu_notifier_stable) run: lockdep, KASAN, BUG, WARN, Oops,
-# panic, hung task, UBSAN.  What the kernel printed before the suites
-# started (UML warns at boot about its virtio PCI bus having no device) is
-# not looked at, unless --whole is given.  The mmu_notifier_warn suite's
-# subscribers break the rules on purpose: a WARNING is expected there, and
-# only there, and that suite must print at least one.
+# make stable's mmu_notifier_stable, make stress's mmu_notifier_stress)
+# run: lockdep, KASAN, BUG, WARN, Oops, panic, hung task, UBSAN.  What the
+# kernel printed before the suites started (UML warns at boot about its
+# virtio PCI bus having no device) is not looked at, unless --whole is
+# given.  The mmu_notifier_warn suite's subscribers break the rules on
+# purpose: a WARNING is expected there, and only there, and that suite
+# must print at least one.
 . "$(dirname "$0")/lib.sh"
 
 whole=0
@@ -18,7 +19,7 @@ log=${1:?usage: splat-check.sh [--whole] KERNEL-LOG}
 [ -f "$log" ] || die "no kernel log at $log"
 
 awk -v insuite="$whole" '
-	/# Subtest: mmu_notifier(_stable|_warn)?\r?$/ { insuite = 1 }
+	/# Subtest: mmu_notifier(_stable|_warn|_stress)?\r?$/ { insuite = 1 }
 	/# Subtest: mmu_notifier_warn\r?$/ { inwarn = 1; warnsuite = 1 }
 	/^(\[[ 0-9.]*\] )?(    )?(not )?ok [0-9]+ mmu_notifier_warn\r?$/ { inwarn = 0 }
 	!insuite { next }

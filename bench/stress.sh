@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make stress: the randomized model and concurrency stress of the pairing
+# rules, bench code rather than part of the series' KUnit test.
+#
+# bench/mmu_notifier_stress.c is built into a UML KUnit kernel of the work
+# tree's HEAD, in a scratch work tree of its own (work/stress/linux; the
+# build, incremental across runs, in work/build/stress), with lockdep,
+# atomic-sleep checks, KASAN and DEBUG_VM (configs/debug.config), and run.
+# Fails if a case fails or the kernel log shows a splat.  KERNEL_ARGS adds
+# to the kernel command line (mmu_notifier_stress.seed=N replays a seed).
+. "$(dirname "$0")/lib.sh"
+need_tree
+
+out=$WORK_DIR/stress${KERNEL_TREE:+-kernel-tree}
+tree=$out/linux
+build=$BUILD_DIR/stress
+head=$(git -C "$LINUX_DIR" rev-parse HEAD)
+
+if [ ! -e "$tree/.git" ]; then
+	git -C "$LINUX_DIR" worktree prune
+	mkdir -p "$out"
+	git -C "$LINUX_DIR" worktree add -q --detach "$tree" "$head" >&2
+fi
+# -f drops the last run's graft (and anything done to the tree by hand).
+git -C "$tree" checkout -q -f --detach "$head"
+graft_kunit_file "$tree" mmu_notifier_stress.c MMU_NOTIFIER_STRESS
+
+# One kunitconfig file: build_uml_kunit takes one.
+mkdir -p "$build"
+kunitconfig=$build/stress.kunitconfig
+cat "$CONFIG_DIR/stress.kunitconfig" "$CONFIG_DIR/uml-small.config" \
+	"$CONFIG_DIR/debug.config" >"$kunitconfig"
+
+say "building the stress UML kernel ($(git -C "$tree" log -1 --format='%h %s'))"
+t0=$SECONDS
+build_uml_kunit "$tree" "$build" "$kunitconfig"
+say "built in $((SECONDS - t0)) s"
+
+exec_args=(--timeout "${KUNIT_TIMEOUT:-600}")
+[ -z "${KERNEL_ARGS:-}" ] || exec_args+=(--kernel_args "$KERNEL_ARGS")
+t0=$SECONDS
+rc=0
+(cd "$tree" && python3 tools/testing/kunit/kunit.py exec --arch=um \
+	--build_dir="$build" --kunitconfig="$kunitconfig" "${exec_args[@]}" \
+	'mmu_notifier_stress') || rc=$?
+say "ran in $((SECONDS - t0)) s"
+"$BENCH_DIR/splat-check.sh" "$build/test.log" || rc=1
+[ $rc -eq 0 ] || die "the stress cases failed (kernel log: $build/test.log)"
