@@ -25,6 +25,8 @@ fi
 # -f drops the last run's graft (and anything done to the tree by hand).
 git -C "$tree" checkout -q -f --detach "$head"
 graft_kunit_file "$tree" mmu_notifier_stress.c MMU_NOTIFIER_STRESS
+# Leave the scratch tree clean: the graft is the bench's, not work to keep.
+trap 'git -C "$tree" checkout -q -f --detach "$head"; rm -f "$tree/lib/mmu_notifier_stress.c"' EXIT
 
 # One kunitconfig file: build_uml_kunit takes one.
 mkdir -p "$build"
