@@ -11,7 +11,7 @@ WORK_DIR ?= work
 
 .NOTPARALLEL:
 .PHONY: all deps deps-check tree kunit kunit-x86_64 kunit-debug kvm-guest \
-	gru-build kunit-m static htmldocs checkpatch bisect check export selftest mutants \
+	gru-build kunit-m static htmldocs cross coccicheck checkpatch bisect check export selftest mutants \
 	stress bench stable discard clean help
 
 all: kunit
@@ -63,6 +63,15 @@ static:
 
 htmldocs:
 	@$(B)/htmldocs.sh
+
+# arm64, riscv nommu and i386, as the kernel test robot builds them.
+cross:
+	@$(B)/cross.sh arm64
+	@$(B)/cross.sh nommu
+	@$(B)/cross.sh i386
+
+coccicheck:
+	@$(B)/coccicheck.sh
 
 checkpatch:
 	@$(B)/checkpatch.sh

@@ -2,22 +2,24 @@
 # SPDX-License-Identifier: GPL-2.0
 # Every patch of the series builds, and passes the KUnit suite where it has
 # one, on its own.  Each commit before HEAD is checked out in a second work
-# tree, work/bisect/linux, and built incrementally in work/bisect/build (the
-# same relative paths as work/linux and work/build, so ccache hits): the x86_64 kernel that "make check" built
-# (with KVM, so mm/mmu_notifier.c and every user of end are compiled), and
-# the UML KUnit kernel once the suite exists.  HEAD itself was built and
-# tested by the KUnit runs of "make check".
+# tree, work/bisect/linux, and built incrementally in work/bisect/build: an
+# x86_64 vmlinux of tinyconfig with KVM and every option the series touches
+# (configs/bisect.config), so that mm/mmu_notifier.c, kernel/fork.c, the
+# test device, the suite and KVM compile at every patch and nothing else
+# does; and the UML KUnit kernel once the suite exists (the same relative
+# paths as work/build, so ccache hits).  HEAD itself was built and tested by
+# the other steps of "make check".
 . "$(dirname "$0")/lib.sh"
 
 need_tree
-x86_config=$BUILD_DIR/kunit-x86_64/.config
-[ -f "$x86_config" ] || die "run 'make kunit-x86_64' first: bisect reuses its .config"
-
 tree=$("$BENCH_DIR/bisect-tree.sh")
 bisect_build=$BISECT_DIR/build
 
-build=$bisect_build/kunit-x86_64
+build=$bisect_build/tiny-x86_64
 mkdir -p "$build"
+kmake() {
+	make -C "$tree" O="$build" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" "$@"
+}
 # Every commit but HEAD, as "POSTING NUMBER COMMIT".
 mapfile -t commits < <(split_commits | sed '$d')
 n=$(git -C "$LINUX_DIR" rev-list --count base..HEAD)
@@ -32,10 +34,20 @@ for line in "${commits[@]}"; do
 	say "[$i/$n] $name"
 	git -C "$tree" checkout -q --detach "$c"
 
-	cp "$x86_config" "$build/.config"
 	log=$build/build-$i.log
-	if ! make -C "$tree" O="$build" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" \
-		olddefconfig all >"$log" 2>&1; then
+	kmake tinyconfig >"$build/config-$i.log" 2>&1 &&
+		cat "$CONFIG_DIR/bisect.config" >>"$build/.config" &&
+		kmake olddefconfig >>"$build/config-$i.log" 2>&1 ||
+		die "$name: the x86_64 config failed (log: $build/config-$i.log)"
+	# What the fragment asks for, where this commit has the option.
+	while read -r opt; do
+		grep -qx "config ${opt#CONFIG_}" "$tree/mm/Kconfig" \
+			"$tree/arch/x86/kvm/Kconfig" "$tree/lib/Kconfig.debug" \
+			"$tree/mm/Kconfig.debug" 2>/dev/null || continue
+		grep -qx "$opt=y" "$build/.config" ||
+			die "$name: $opt=y did not stick in the x86_64 config"
+	done < <(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=y$/\1/p' "$CONFIG_DIR/bisect.config")
+	if ! kmake vmlinux >"$log" 2>&1; then
 		tail -30 "$log" >&2
 		die "$name does not build on x86_64 (log: $log)"
 	fi

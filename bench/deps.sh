@@ -14,7 +14,9 @@ case ${1:-} in
 check)
 	pkgs+=(build-essential cpio kmod libelf-dev libssl-dev gawk rsync
 	       dwarves python3-ply python3-git qemu-system-x86 qemu-utils
-	       busybox-static sparse python3-sphinx)
+	       busybox-static sparse python3-sphinx
+	       gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu libc6-dev-i386
+	       lib32gcc-12-dev coccinelle ocaml-nox)
 	;;
 bench)
 	pkgs+=(gnuplot-nox)

@@ -256,3 +256,16 @@ build_uml_kunit() {
 STABLE_PKG=linux-source-6.1
 STABLE_VERSION=6.1.192-2
 STABLE_SHA256=ae95fe63d4c553f8d0e6c86cb1ab566f3894a43743eb19ab585cd97d82f26514
+
+# Compiler, sparse or kernel-doc output on stdin -> "file: warning: text",
+# sorted, for files "$@" only, whatever prefix the build gave their path;
+# line numbers are dropped, as the series moves lines.
+series_file_warnings() {
+	local f text
+	# kernel-doc since 6.16 says "Warning: file:line text".
+	text=$(sed -E 's/^Warning: ([^ :]+):([0-9]+) /\1:\2: warning: /')
+	for f in "$@"; do
+		grep -E "(^|/)$f:[0-9]+(:[0-9]+)?: (warning|error)" <<<"$text" |
+			sed -E "s#^.*$f:[0-9]+(:[0-9]+)?: #$f: #" || true
+	done | sort
+}

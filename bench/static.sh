@@ -23,23 +23,15 @@ mkdir -p "$build" "$out"
 head=$(git -C "$LINUX_DIR" rev-parse HEAD)
 mapfile -t files < <(git -C "$LINUX_DIR" diff --name-only base "$head" -- '*.c' '*.h')
 
-# "file:line:col: warning: text" -> "file: warning: text", for the files
-# of the series only, whatever prefix the build gave their path.
 normalize() {
-	local f text
-	# kernel-doc since 6.16 says "Warning: file:line text".
-	text=$(sed -E 's/^Warning: ([^ :]+):([0-9]+) /\1:\2: warning: /')
-	for f in "${files[@]}"; do
-		grep -E "(^|/)$f:[0-9]+(:[0-9]+)?: (warning|error)" <<<"$text" |
-			sed -E "s#^.*$f:[0-9]+(:[0-9]+)?: #$f: #" || true
-	done | sort
+	series_file_warnings "${files[@]}"
 }
 
 # The make target that compiles $1 in the x86_64 config, or nothing.
 target_of() {
 	case $1 in
 	tools/*) ;;				# user space: not kbuild's
-	virt/kvm/*.c) echo "arch/x86/kvm/" ;;	# built by arch/x86/kvm/Makefile
+	virt/kvm/*.c) echo "arch/x86/kvm/../../../${1%.c}.o" ;; # as $(KVM)/file.o
 	*.c) echo "${1%.c}.o" ;;
 	esac
 }

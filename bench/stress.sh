@@ -7,6 +7,8 @@
 # tree's HEAD, in a scratch work tree of its own (work/stress/linux; the
 # build, incremental across runs, in work/build/stress), with lockdep,
 # atomic-sleep checks, KASAN and DEBUG_VM (configs/debug.config), and run.
+# Where the tree has 7.1's two-pass interval notifiers (invalidate_finish),
+# bench/mmu_notifier_twopass.c is built in beside it and must pass too.
 # Fails if a case fails or the kernel log shows a splat.  KERNEL_ARGS adds
 # to the kernel command line (mmu_notifier_stress.seed=N replays a seed).
 . "$(dirname "$0")/lib.sh"
@@ -25,14 +27,21 @@ fi
 # -f drops the last run's graft (and anything done to the tree by hand).
 git -C "$tree" checkout -q -f --detach "$head"
 graft_kunit_file "$tree" mmu_notifier_stress.c MMU_NOTIFIER_STRESS
+# Where the tree has 7.1's two-pass interval notifiers, their cases too.
+twopass=
+if grep -q invalidate_finish "$tree/include/linux/mmu_notifier.h"; then
+	twopass=y
+	graft_kunit_file "$tree" mmu_notifier_twopass.c MMU_NOTIFIER_TWOPASS
+fi
 # Leave the scratch tree clean: the graft is the bench's, not work to keep.
-trap 'git -C "$tree" checkout -q -f --detach "$head"; rm -f "$tree/lib/mmu_notifier_stress.c"' EXIT
+trap 'git -C "$tree" checkout -q -f --detach "$head"; rm -f "$tree"/lib/mmu_notifier_{stress,twopass}.c' EXIT
 
 # One kunitconfig file: build_uml_kunit takes one.
 mkdir -p "$build"
 kunitconfig=$build/stress.kunitconfig
 cat "$CONFIG_DIR/stress.kunitconfig" "$CONFIG_DIR/uml-small.config" \
 	"$CONFIG_DIR/debug.config" >"$kunitconfig"
+[ -z "$twopass" ] || echo CONFIG_MMU_NOTIFIER_TWOPASS=y >>"$kunitconfig"
 
 say "building the stress UML kernel ($(git -C "$tree" log -1 --format='%h %s'))"
 t0=$SECONDS
@@ -43,9 +52,14 @@ exec_args=(--timeout "${KUNIT_TIMEOUT:-600}")
 [ -z "${KERNEL_ARGS:-}" ] || exec_args+=(--kernel_args "$KERNEL_ARGS")
 t0=$SECONDS
 rc=0
+# The glob takes mmu_notifier_stress and mmu_notifier_twopass.
 (cd "$tree" && python3 tools/testing/kunit/kunit.py exec --arch=um \
 	--build_dir="$build" --kunitconfig="$kunitconfig" "${exec_args[@]}" \
-	'mmu_notifier_stress') || rc=$?
+	'mmu_notifier_[st][tw]*') || rc=$?
 say "ran in $((SECONDS - t0)) s"
+if [ -n "$twopass" ] && ! grep -q '# mmu_notifier_twopass: pass:[1-9]' "$build/test.log"; then
+	rc=1
+	say "the two-pass suite did not pass (kernel log: $build/test.log)"
+fi
 "$BENCH_DIR/splat-check.sh" "$build/test.log" || rc=1
 [ $rc -eq 0 ] || die "the stress cases failed (kernel log: $build/test.log)"
