@@ -36,9 +36,9 @@ kunit: tree
 kunit-x86_64:
 	@$(B)/kunit.sh x86_64
 
+# UML with the debug options; the x86_64 kernel has them always.
 kunit-debug:
 	@$(B)/kunit.sh um debug debug.config
-	@$(B)/kunit.sh x86_64 debug debug.config
 
 # The randomized model and concurrency stress, bench code (bench/stress.sh).
 stress:

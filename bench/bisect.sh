@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # Every patch of the series builds, and passes the KUnit suite where it has
 # one, on its own.  Each commit before HEAD is checked out in a second work
-# tree, work/bisect/linux, and built incrementally in work/bisect/build: an
-# x86_64 vmlinux of tinyconfig with KVM and every option the series touches
-# (configs/bisect.config), so that mm/mmu_notifier.c, kernel/fork.c, the
-# test device, the suite and KVM compile at every patch and nothing else
-# does; and the UML KUnit kernel once the suite exists (the same relative
-# paths as work/build, so ccache hits).  HEAD itself was built and tested by
+# tree, work/bisect/linux, and built incrementally in work/bisect/build: the
+# x86_64 vmlinux and modules of kunit-m.sh's config (tinyconfig, KVM and
+# KUnit as modules, every option the series touches), so that
+# mm/mmu_notifier.c, kernel/fork.c, the test device and KVM compile at every
+# patch and little else does; and the UML KUnit kernel once the suite
+# exists.  Both use the same relative paths as work/build, so ccache has
+# what the other steps built at HEAD.  HEAD itself was built and tested by
 # the other steps of "make check".
 . "$(dirname "$0")/lib.sh"
 
@@ -15,11 +16,8 @@ need_tree
 tree=$("$BENCH_DIR/bisect-tree.sh")
 bisect_build=$BISECT_DIR/build
 
-build=$bisect_build/tiny-x86_64
+build=$bisect_build/kunit-m
 mkdir -p "$build"
-kmake() {
-	make -C "$tree" O="$build" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" "$@"
-}
 # Every commit but HEAD, as "POSTING NUMBER COMMIT".
 mapfile -t commits < <(split_commits | sed '$d')
 n=$(git -C "$LINUX_DIR" rev-list --count base..HEAD)
@@ -35,19 +33,19 @@ for line in "${commits[@]}"; do
 	git -C "$tree" checkout -q --detach "$c"
 
 	log=$build/build-$i.log
-	kmake tinyconfig >"$build/config-$i.log" 2>&1 &&
-		cat "$CONFIG_DIR/bisect.config" >>"$build/.config" &&
-		kmake olddefconfig >>"$build/config-$i.log" 2>&1 ||
+	config_kunit_m "$tree" "$build" "$build/config-$i.log" ||
 		die "$name: the x86_64 config failed (log: $build/config-$i.log)"
-	# What the fragment asks for, where this commit has the option.
-	while read -r opt; do
-		grep -qx "config ${opt#CONFIG_}" "$tree/mm/Kconfig" \
-			"$tree/arch/x86/kvm/Kconfig" "$tree/lib/Kconfig.debug" \
-			"$tree/mm/Kconfig.debug" 2>/dev/null || continue
-		grep -qx "$opt=y" "$build/.config" ||
-			die "$name: $opt=y did not stick in the x86_64 config"
-	done < <(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=y$/\1/p' "$CONFIG_DIR/bisect.config")
-	if ! kmake vmlinux >"$log" 2>&1; then
+	# What the config asks for, where this commit has the option.
+	for want in CONFIG_KUNIT=m CONFIG_KVM=m CONFIG_KVM_INTEL=m \
+		CONFIG_KVM_AMD=m CONFIG_DEBUG_VM=y CONFIG_MMU_NOTIFIER_TEST=y; do
+		opt=${want%=*}
+		grep -rqx "config ${opt#CONFIG_}" --include='Kconfig*' \
+			"$tree/mm" "$tree/lib" "$tree/arch/x86/kvm" || continue
+		grep -qx "$want" "$build/.config" ||
+			die "$name: $want did not stick in the x86_64 config"
+	done
+	if ! make -C "$tree" O="$build" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" \
+		all >"$log" 2>&1; then
 		tail -30 "$log" >&2
 		die "$name does not build on x86_64 (log: $log)"
 	fi

@@ -17,10 +17,7 @@ kmake() {
 
 log=$build/build.log
 say "configuring x86_64 tinyconfig + configs/kunit-m.config in ${build#"$TOP"/}"
-{ kmake tinyconfig &&
-  "$LINUX_DIR/scripts/kconfig/merge_config.sh" -m -O "$build" \
-	"$build/.config" "$CONFIG_DIR/kunit-m.config" &&
-  kmake olddefconfig; } >"$log" 2>&1 || {
+config_kunit_m "$LINUX_DIR" "$build" "$log" || {
 	tail -20 "$log" >&2
 	die "configuring failed (log: $log)"
 }
@@ -28,7 +25,7 @@ say "configuring x86_64 tinyconfig + configs/kunit-m.config in ${build#"$TOP"/}"
 # What Kconfig made of the request: KUnit and KVM modules, and the
 # built-in-only test off (not set, or not offered at all).
 bad=0
-for want in CONFIG_KUNIT=m CONFIG_KVM=m; do
+for want in CONFIG_KUNIT=m CONFIG_KVM=m CONFIG_DEBUG_VM=y CONFIG_MMU_NOTIFIER_TEST=y; do
 	grep -qx "$want" "$build/.config" || {
 		warn "expected $want in $build/.config"
 		bad=1
@@ -39,7 +36,7 @@ if grep -q '^CONFIG_MMU_NOTIFIER_KUNIT_TEST=' "$build/.config"; then
 	bad=1
 fi
 [ "$bad" -eq 0 ] || die "Kconfig did not resolve the series' options as expected"
-say "Kconfig: CONFIG_KUNIT=m, CONFIG_KVM=m, CONFIG_MMU_NOTIFIER_KUNIT_TEST off"
+say "Kconfig: CONFIG_KUNIT=m, CONFIG_KVM=m, DEBUG_VM and the test device on, CONFIG_MMU_NOTIFIER_KUNIT_TEST off"
 
 say "building vmlinux and modules (KUNIT=m, $(grep -c '=m$' "$build/.config") modules)"
 if ! kmake -j"$JOBS" all >>"$log" 2>&1; then

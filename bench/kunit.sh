@@ -23,9 +23,11 @@ mkdir -p "$build"
 kunitconfigs=(--kunitconfig="$CONFIG_DIR/mmu_notifier.kunitconfig")
 [ "$arch" = um ] && kunitconfigs+=(--kunitconfig="$CONFIG_DIR/uml-small.config")
 [ "$arch" = x86_64 ] && kunitconfigs+=(--kunitconfig="$CONFIG_DIR/x86_64.config")
-# The plain x86_64 kernel is also the one kvm-guest.sh and selftest.sh boot.
+# The x86_64 kernel is also the one kvm-guest.sh and selftest.sh boot, and
+# has the debug options: one x86_64 build serves every step that boots one.
 if [ "$arch" = x86_64 ] && [ -z "$name" ]; then
 	kunitconfigs+=(--kunitconfig="$CONFIG_DIR/selftest.config")
+	kunitconfigs+=(--kunitconfig="$CONFIG_DIR/debug.config")
 fi
 for f in "$@"; do
 	kunitconfigs+=(--kunitconfig="$CONFIG_DIR/$f")

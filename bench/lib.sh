@@ -219,22 +219,36 @@ series_patch_ids() {
 	done
 }
 
+# Configure build directory $2 of kernel tree $1 as x86_64 tinyconfig with
+# configs/kunit-m.config (kunit-m.sh, bisect.sh); the log goes to $3.
+config_kunit_m() {
+	{ make -C "$1" O="$2" ARCH=x86_64 tinyconfig &&
+	  "$1/scripts/kconfig/merge_config.sh" -m -O "$2" \
+		"$2/.config" "$CONFIG_DIR/kunit-m.config" &&
+	  make -C "$1" O="$2" ARCH=x86_64 olddefconfig; } >"$3" 2>&1
+}
+
 # Build bench/$2, a KUnit file of the bench's own (not of the series), into
-# kernel tree $1 as lib/$2, under a bool CONFIG_$3 that selects
-# MMU_NOTIFIER; any further arguments are compiler flags for it.  The tree
+# kernel tree $1 as lib/$2, under CONFIG_$3: a bool that selects
+# MMU_NOTIFIER, added unless the tree has that option already; any further
+# arguments are compiler flags for it.  The tree
 # is a scratch work tree of the bench: "git checkout -f" undoes this.
 graft_kunit_file() {
 	local tree=$1 file=$2 sym=$3 obj
 	shift 3
 	obj=${file%.c}.o
 	cp "$BENCH_DIR/$file" "$tree/lib/$file"
-	cat >>"$tree/Kconfig" <<KCONFIG
+	# An option the tree has already: no new symbol, so the .config (and
+	# with it every ccache key) stays that of the tree without the graft.
+	if ! grep -rqx "config $sym" --include='Kconfig*' "$tree/mm" "$tree/lib"; then
+		cat >>"$tree/Kconfig" <<KCONFIG
 
 config $sym
 	bool "$file of the mmu_notifier bench"
 	depends on KUNIT && MMU
 	select MMU_NOTIFIER
 KCONFIG
+	fi
 	echo "obj-\$(CONFIG_$sym) += $obj" >>"$tree/lib/Makefile"
 	[ $# -eq 0 ] || echo "CFLAGS_$obj += $*" >>"$tree/lib/Makefile"
 }

@@ -43,6 +43,16 @@ gcc -static -O2 -Wall -Werror -isystem "$out/usr/include" -I "$LINUX_DIR" \
 	-o "$root/selftests/mm/mmu_notifier_oom" "$st/mmu_notifier_oom.c" \
 	-lpthread || die "the selftest does not build"
 cp "$st/run_vmtests.sh" "$st/test_mmu_notifier.sh" "$root/selftests/mm/"
+# The bench's soak and fuzz (bench/mmu_notifier_soak.c), after the selftest.
+soak=
+if [ -f "$LINUX_DIR/mm/mmu_notifier_test.h" ]; then
+	soak=y
+	gcc -static -O2 -Wall -Werror -isystem "$out/usr/include" \
+		-I "$LINUX_DIR/mm" -o "$root/selftests/mm/mmu_notifier_soak" \
+		"$BENCH_DIR/mmu_notifier_soak.c" -lpthread ||
+		die "bench/mmu_notifier_soak.c does not build"
+fi
+seed=${SOAK_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 
 cp /bin/busybox "$root/bin/"
 for a in $(/bin/busybox --list); do
@@ -73,14 +83,35 @@ for run in 1 2; do
 	timeout -s KILL 120 ./run_vmtests.sh -t mmu_notifier >/tmp/run$run.log 2>&1
 	echo "selftest: run $run exit=$? in $(($(cut -d. -f1 /proc/uptime) - start)) s" >>/tmp/run$run.log
 done
+if [ -x ./mmu_notifier_soak ]; then
+	modprobe test_hmm
+	start=$(cut -d. -f1 /proc/uptime)
+	timeout -s KILL 200 ./mmu_notifier_soak soak @SEED@ @KILLS@ >/tmp/soak.log 2>&1
+	echo "soak: exit=$? in $(($(cut -d. -f1 /proc/uptime) - start)) s of guest time" >>/tmp/soak.log
+	start=$(cut -d. -f1 /proc/uptime)
+	timeout -s KILL 150 ./mmu_notifier_soak fuzz @SEED@ @IOCTLS@ @CYCLES@ >>/tmp/soak.log 2>&1
+	echo "fuzz: exit=$? in $(($(cut -d. -f1 /proc/uptime) - start)) s of guest time" >>/tmp/soak.log
+	rmmod test_hmm
+	echo "soak: rmmod test_hmm exit=$?" >>/tmp/soak.log
+	# kmemleak reports objects unreferenced for 5 s, at a scan.
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak >/tmp/kmemleak.txt
+	echo "kmemleak: $(grep -c '^unreferenced object' /tmp/kmemleak.txt) unreferenced objects, $(awk '/^unreferenced object/ { n += hit; hit = 0; next } /comm "/ { next } /mn_test_|mmu_notifier/ { hit = 1 } END { print n + hit }' /tmp/kmemleak.txt) with mmu_notifier or the test device in their backtrace" >>/tmp/soak.log
+fi
 echo "selftest: ---- TAP ----"
 cat /tmp/run1.log /tmp/run2.log
+echo "selftest: ---- soak ----"
+cat /tmp/soak.log /tmp/kmemleak.txt
 echo "selftest: ---- dmesg ----"
 dmesg
 echo "selftest: ---- end ----"
 # No ACPI in this kernel: a reboot, which -no-reboot makes QEMU's exit.
 reboot -f
 INIT
+sed -i -e "s/@SEED@/$seed/" -e "s/@KILLS@/${SOAK_KILLS:-24}/" \
+	-e "s/@IOCTLS@/${FUZZ_IOCTLS:-10000}/" -e "s/@CYCLES@/${FUZZ_CYCLES:-2000}/" \
+	"$root/init"
 chmod +x "$root/init"
 
 # A gen_init_cpio list of the tree, everything owned by root.
@@ -101,10 +132,12 @@ quiet=quiet	# the kernel log is printed whole after the runs
 [ -z "${SELFTEST_VERBOSE:-}" ] || quiet=
 boot_x86_guest "$kernel" "$out/initramfs.cpio" \
 	"console=ttyS0 panic=-1 $quiet kunit.enable=0" \
-	"$out/console" 300 || rc=$?
+	"$out/console" 600 || rc=$?
 say "guest ran for $((SECONDS - t0)) s (log: ${out#"$TOP"/}/console.txt)"
-sed -n '/^selftest: ---- TAP ----$/,/^selftest: ---- dmesg ----$/p' \
+sed -n '/^selftest: ---- TAP ----$/,/^selftest: ---- soak ----$/p' \
 	"$out/console.txt" >"$out/tap.txt"
+sed -n '/^selftest: ---- soak ----$/,/^selftest: ---- dmesg ----$/p' \
+	"$out/console.txt" >"$out/soak.txt"
 sed -n '/^selftest: ---- dmesg ----$/,/^selftest: ---- end ----$/p' \
 	"$out/console.txt" >"$out/dmesg.txt"
 
@@ -113,8 +146,11 @@ grep -E '^# (not )?ok [0-9]+ mmu_notifier_oom\.|^selftest: run|^# # Totals' \
 grep -E 'invoked oom-killer|Memory cgroup out of memory|oom_reaper:' \
 	"$out/dmesg.txt" >&2 || true
 
+grep -E '^(soak|fuzz): (seed|[0-9]+ (kills|ioctls|subscribe)|a fresh|ok|FAIL|exit|rmmod|kill [0-9]+: the victim)|^kmemleak: ' \
+	"$out/soak.txt" >&2 || true
+
 bad=()
-[ "$rc" -eq 0 ] || bad+=("QEMU exited with $rc (124: the guest did not shut down in 300 s)")
+[ "$rc" -eq 0 ] || bad+=("QEMU exited with $rc (124: the guest did not shut down in 600 s)")
 grep -q 'reboot: Restarting system' "$out/console.txt" || bad+=("no clean shutdown")
 grep -q '^selftest: ---- end ----$' "$out/console.txt" || bad+=("the guest's /init did not finish")
 ok=$(grep -cE '^# ok [0-9]+ mmu_notifier_oom\.[a-z_]+$' "$out/tap.txt" || true)
@@ -123,14 +159,27 @@ skipped=$(grep -cE '^# ok [0-9]+ mmu_notifier_oom\..* # SKIP' "$out/tap.txt" || 
 runs_ok=$(grep -cE '^selftest: run [12] exit=0 ' "$out/tap.txt" || true)
 "$BENCH_DIR/splat-check.sh" --whole "$out/dmesg.txt" || bad+=("a splat in the kernel log")
 
+soak_ok=0
+if [ -n "$soak" ]; then
+	grep -qx 'soak: ok' "$out/soak.txt" && soak_ok=$((soak_ok + 1))
+	grep -qx 'fuzz: ok' "$out/soak.txt" && soak_ok=$((soak_ok + 1))
+fi
 case $expect in
 pass)
+	if [ -n "$soak" ]; then
+		[ "$soak_ok" -eq 2 ] || bad+=("the soak or the fuzz did not pass (seed $seed; SOAK_SEED=$seed replays it)")
+		grep -qx 'soak: rmmod test_hmm exit=0' "$out/soak.txt" ||
+			bad+=("test_hmm did not unload after the soak")
+		grep -qE '^kmemleak: [0-9]+ unreferenced objects, 0 with' "$out/soak.txt" ||
+			bad+=("kmemleak reports a leak in mmu_notifier or the test device (log: ${out#"$TOP"/}/soak.txt)")
+	fi
 	[ "$ok" -eq $((2 * cases)) ] ||
 		bad+=("$ok of $((2 * cases)) cases ok ($failed failed, $skipped skipped)")
 	[ "$runs_ok" -eq 2 ] || bad+=("run_vmtests.sh did not pass twice")
 	;;
 fail)
 	[ "$failed" -gt 0 ] || bad+=("no case failed")
+	[ -z "$soak" ] || ! grep -qx 'soak: ok' "$out/soak.txt" || bad+=("the soak passed")
 	;;
 *) die "SELFTEST_EXPECT must be pass or fail" ;;
 esac

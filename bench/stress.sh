@@ -5,8 +5,11 @@
 #
 # bench/mmu_notifier_stress.c is built into a UML KUnit kernel of the work
 # tree's HEAD, in a scratch work tree of its own (work/stress/linux; the
-# build, incremental across runs, in work/build/stress), with lockdep,
-# atomic-sleep checks, KASAN and DEBUG_VM (configs/debug.config), and run.
+# build, incremental across runs, in work/stress/build/kunit-um-debug), and
+# run.  The kernel is the one of "kunit.sh um debug debug.config" (lockdep,
+# atomic-sleep checks, KASAN and DEBUG_VM): the same .config, the bench's
+# files built under the suite's own option and the same path from build
+# directory to tree, so that ccache has every other object already.
 # Where the tree has 7.1's two-pass interval notifiers (invalidate_finish),
 # bench/mmu_notifier_twopass.c is built in beside it and must pass too.
 # Fails if a case fails or the kernel log shows a splat.  KERNEL_ARGS adds
@@ -16,7 +19,7 @@ need_tree
 
 out=$WORK_DIR/stress${KERNEL_TREE:+-kernel-tree}
 tree=$out/linux
-build=$BUILD_DIR/stress
+build=$out/build/kunit-um-debug
 head=$(git -C "$LINUX_DIR" rev-parse HEAD)
 
 if [ ! -e "$tree/.git" ]; then
@@ -26,12 +29,12 @@ if [ ! -e "$tree/.git" ]; then
 fi
 # -f drops the last run's graft (and anything done to the tree by hand).
 git -C "$tree" checkout -q -f --detach "$head"
-graft_kunit_file "$tree" mmu_notifier_stress.c MMU_NOTIFIER_STRESS
+graft_kunit_file "$tree" mmu_notifier_stress.c MMU_NOTIFIER_KUNIT_TEST
 # Where the tree has 7.1's two-pass interval notifiers, their cases too.
 twopass=
 if grep -q invalidate_finish "$tree/include/linux/mmu_notifier.h"; then
 	twopass=y
-	graft_kunit_file "$tree" mmu_notifier_twopass.c MMU_NOTIFIER_TWOPASS
+	graft_kunit_file "$tree" mmu_notifier_twopass.c MMU_NOTIFIER_KUNIT_TEST
 fi
 # Leave the scratch tree clean: the graft is the bench's, not work to keep.
 trap 'git -C "$tree" checkout -q -f --detach "$head"; rm -f "$tree"/lib/mmu_notifier_{stress,twopass}.c' EXIT
@@ -39,9 +42,11 @@ trap 'git -C "$tree" checkout -q -f --detach "$head"; rm -f "$tree"/lib/mmu_noti
 # One kunitconfig file: build_uml_kunit takes one.
 mkdir -p "$build"
 kunitconfig=$build/stress.kunitconfig
-cat "$CONFIG_DIR/stress.kunitconfig" "$CONFIG_DIR/uml-small.config" \
-	"$CONFIG_DIR/debug.config" >"$kunitconfig"
-[ -z "$twopass" ] || echo CONFIG_MMU_NOTIFIER_TWOPASS=y >>"$kunitconfig"
+# The fragments of kunit.sh, in its order.
+fragments=(mmu_notifier.kunitconfig uml-small.config debug.config)
+grep -qx 'config MMU_NOTIFIER_KUNIT_WARN_TEST' "$tree/mm/Kconfig" &&
+	fragments+=(mmu_notifier-warn.kunitconfig)
+(cd "$CONFIG_DIR" && cat "${fragments[@]}") >"$kunitconfig"
 
 say "building the stress UML kernel ($(git -C "$tree" log -1 --format='%h %s'))"
 t0=$SECONDS
