@@ -176,6 +176,8 @@ static void victim(int mn_fd, const struct mix *m, int ready)
 static int soak(unsigned int seed, int kills)
 {
 	int k, mixes_seen = 0, failed_reaps = 0, mreleases = 0, eagain = 0;
+	int victims = 0;
+	long oom_start;
 	bool have_kvm = access("/dev/kvm", R_OK | W_OK) == 0;
 	bool have_dmirror = access(DMIRROR_DEV, R_OK | W_OK) == 0;
 	unsigned int seen[64] = { 0 };
@@ -190,6 +192,7 @@ static int soak(unsigned int seed, int kills)
 	snprintf(buf, sizeof(buf), "%d", MEM_MAX);
 	write_file(CGROUP "/memory.max", buf);
 	write_file(CGROUP "/memory.swap.max", "0");
+	oom_start = oom_kills();
 
 	for (k = 1; k <= kills; k++) {
 		struct mix m = {
@@ -263,6 +266,7 @@ static int soak(unsigned int seed, int kills)
 		if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
 			fail("soak", "kill %d: the victim ended with status %#x",
 			     k, status);
+		victims++;
 
 		for (i = 0; i < m.fails + m.never; i++) {
 			st.id = i;
@@ -283,10 +287,10 @@ static int soak(unsigned int seed, int kills)
 		       k, m.fails, m.never, m.dmirror, m.kvm, m.parked,
 		       m.mrelease, t_exit, m.parked ? "unpark" : "kill");
 	}
+	printf("soak: %ld kills, %d victims, %d mixes, %d failed reaps seen, %d process_mrelease (%d EAGAIN), %.0f s\n",
+	       oom_kills() - oom_start, victims, mixes_seen, failed_reaps,
+	       mreleases, eagain, now() - t_start);
 	rmdir(CGROUP);
-	printf("soak: %d kills, %d victims, %d mixes, %d failed reaps seen, %d process_mrelease (%d EAGAIN), %.0f s\n",
-	       kills, kills, mixes_seen, failed_reaps, mreleases, eagain,
-	       now() - t_start);
 	if (!failed_reaps)
 		fail("soak", "no reap failed: the failing subscriber never saw the reaper");
 	printf("soak: ok\n");

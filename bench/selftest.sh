@@ -143,8 +143,7 @@ sed -n '/^selftest: ---- dmesg ----$/,/^selftest: ---- end ----$/p' \
 
 grep -E '^# (not )?ok [0-9]+ mmu_notifier_oom\.|^selftest: run|^# # Totals' \
 	"$out/tap.txt" >&2 || true
-grep -E 'invoked oom-killer|Memory cgroup out of memory|oom_reaper:' \
-	"$out/dmesg.txt" >&2 || true
+say "kernel log: $(grep -c 'Memory cgroup out of memory: Killed' "$out/dmesg.txt") memcg OOM kills, $(grep -c 'oom_reaper: reaped' "$out/dmesg.txt") mms reaped by the OOM reaper"
 
 grep -E '^(soak|fuzz): (seed|[0-9]+ (kills|ioctls|subscribe)|a fresh|ok|FAIL|exit|rmmod|kill [0-9]+: the victim)|^kmemleak: ' \
 	"$out/soak.txt" >&2 || true
