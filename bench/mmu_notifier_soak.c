@@ -94,18 +94,24 @@ static void write_file(const char *path, const char *s)
 	close(fd);
 }
 
-static long oom_kills(void)
+/* The number of the first line of @path that matches @fmt, or -1. */
+static long read_field(const char *path, const char *fmt)
 {
 	char line[128];
 	long n = -1;
-	FILE *f = fopen(CGROUP "/memory.events", "r");
+	FILE *f = fopen(path, "r");
 
 	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "oom_kill %ld", &n) == 1)
+		if (sscanf(line, fmt, &n) == 1)
 			break;
 	if (f)
 		fclose(f);
 	return n;
+}
+
+static long oom_kills(void)
+{
+	return read_field(CGROUP "/memory.events", "oom_kill %ld");
 }
 
 struct mix {
@@ -299,16 +305,7 @@ static int soak(unsigned int seed, int kills)
 
 static long sunreclaim_kb(void)
 {
-	char line[128];
-	long kb = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "SUnreclaim: %ld kB", &kb) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return kb;
+	return read_field("/proc/meminfo", "SUnreclaim: %ld kB");
 }
 
 /* One valid cycle: a file, NR subscriptions, their stats, closed. */
