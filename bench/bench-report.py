@@ -2,12 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 """The table and the plot of make bench.
 
-bench-report.py RAW OUT ROUNDS
+bench-report.py RAW OUT ROUNDS ICOUNT_ROUNDS
 
 RAW holds base-N.txt and series-N.txt, a line "row ns" each per row, one
-file a boot.  Writes OUT/bench.md (the table), OUT/bench.dat and
-OUT/bench.png (ns per pair against the number of hlist subscribers), and
-prints the table.
+file a UML boot, and icount-base-N.txt and icount-series-N.txt from the
+x86_64 boots under QEMU -icount.  Writes OUT/bench.md (the table),
+OUT/bench.dat and OUT/bench.png (ns per pair against the number of hlist
+subscribers), and prints the table.  Exits 2 when a hot-path row (a
+start/end pair) has a native IQR over BENCH_MAX_IQR % (default 5) on
+either side: the native figures of that run are noise.
 """
 import os
 import statistics
@@ -15,6 +18,8 @@ import subprocess
 import sys
 
 raw, out, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+icount_rounds = int(sys.argv[4])
+max_iqr = float(os.environ.get('BENCH_MAX_IQR', '5'))
 
 DESC = {
     'register': 'mmu_notifier_register()',
@@ -30,9 +35,9 @@ def describe(row):
     return DESC.get(row, row)
 
 
-def load(side):
+def load(side, n):
     runs = {}
-    for r in range(1, rounds + 1):
+    for r in range(1, n + 1):
         with open(os.path.join(raw, '%s-%d.txt' % (side, r))) as f:
             for line in f:
                 row, ns = line.split()
@@ -40,12 +45,15 @@ def load(side):
     return runs
 
 
-base, series = load('base'), load('series')
+base, series = load('base', rounds), load('series', rounds)
+ibase = load('icount-base', icount_rounds)
+iseries = load('icount-series', icount_rounds)
 rows = list(base)
-if set(rows) != set(series) or any(len(v) != rounds for v in
-                                   list(base.values()) + list(series.values())):
-    sys.exit('bench-report.py: the base and the series did not report the '
-             'same rows in every round')
+for sides, n in (((base, series), rounds), ((ibase, iseries), icount_rounds)):
+    if any(set(rows) != set(d) or any(len(v) != n for v in d.values())
+           for d in sides):
+        sys.exit('bench-report.py: the base and the series did not report the '
+                 'same rows in every round')
 
 
 def stats(v):
@@ -55,16 +63,36 @@ def stats(v):
     return m, 100.0 * (q[2] - q[0]) / m
 
 
-lines = ['| operation | base ns | IQR | series ns | IQR | series/base |',
-         '|---|---:|---:|---:|---:|---:|']
+lines = ['| operation | base ns | IQR | series ns | IQR | series/base '
+         '| base instr | IQR | series instr | IQR | series/base |',
+         '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|']
+noisy = []
 for row in rows:
     bm, bs = stats(base[row])
     sm, ss = stats(series[row])
-    lines.append('| %s | %.1f | %.1f%% | %.1f | %.1f%% | %.3f |' %
-                 (describe(row), bm, bs, sm, ss, sm / bm))
+    ibm, ibs = stats(ibase[row])
+    ism, iss = stats(iseries[row])
+    mark = ''
+    if row.startswith('pair_') and max(bs, ss) > max_iqr:
+        noisy.append(row)
+        mark = ' **noise**'
+    lines.append('| %s | %.1f | %.1f%% | %.1f | %.1f%% | %.3f%s '
+                 '| %.1f | %.2f%% | %.1f | %.2f%% | %.4f |' %
+                 (describe(row), bm, bs, sm, ss, sm / bm, mark,
+                  ibm, ibs, ism, iss, ism / ibm))
 lines.append('')
-lines.append('Median over %d boots of each kernel, in alternating rounds; '
-             'IQR: the interquartile range over those boots, in %% of the median.' % rounds)
+lines.append('ns: UML, native, the median over %d boots of each kernel in '
+             'alternating rounds; IQR: the interquartile range over those '
+             'boots, in %% of the median.  instr: x86_64 under QEMU TCG with '
+             '-icount shift=0,sleep=off, where the guest clock advances one ns '
+             'an instruction: instructions per operation, the median over %d '
+             'boots of each, which the host\'s load does not move.'
+             % (rounds, icount_rounds))
+if noisy:
+    lines.append('')
+    lines.append('**NOISY RUN**: the native IQR of %d hot-path row(s) is over '
+                 '%g%% (%s); read the instr columns, or run again on a quiet '
+                 'machine.' % (len(noisy), max_iqr, ', '.join(noisy)))
 table = '\n'.join(lines) + '\n'
 with open(os.path.join(out, 'bench.md'), 'w') as f:
     f.write(table)
@@ -93,3 +121,5 @@ plot "%s" using 1:2 with linespoints pt 7 lc rgb "#1f77b4" title "base, no inter
      "%s" using 1:4 with linespoints pt 5 lc rgb "#2ca02c" title "base, 1 interval notifier", \\
      "%s" using 1:5 with linespoints pt 4 dt 2 lc rgb "#d62728" title "series, 1 interval notifier"
 ''' % (png, rounds, dat, dat, dat, dat))
+
+sys.exit(2 if noisy else 0)

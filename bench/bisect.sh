@@ -1,26 +1,76 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Every patch of the series builds, and passes the KUnit suite where it has
-# one, on its own.  Each commit before HEAD is checked out in a second work
-# tree, work/bisect/linux, and built incrementally in work/bisect/build: the
-# x86_64 vmlinux and modules of kunit-m.sh's config (tinyconfig, KVM and
-# KUnit as modules, every option the series touches), so that
-# mm/mmu_notifier.c, kernel/fork.c, the test device and KVM compile at every
-# patch and little else does; and the UML KUnit kernel once the suite
-# exists.  Both use the same relative paths as work/build, so ccache has
-# what the other steps built at HEAD.  HEAD itself was built and tested by
-# the other steps of "make check".
+# one, on its own.
+#
+# The commits before HEAD are checked out one by one, newest first, in the
+# work tree itself, and built incrementally in the two build directories
+# that other steps of "make check" leave at HEAD: work/build/kunit-m (x86_64
+# tinyconfig with KVM, KUnit and its tests as modules, and every option
+# the series touches: kunit-m.sh) and work/build/kunit-um-debug (the UML
+# KUnit kernel with the debug options: "kunit.sh um debug debug.config").
+# So each step back rebuilds only what that commit changes: make's
+# dependency files and Kconfig's per-option files decide.  Where one of
+# these directories is not at HEAD, its step is run first.  At the end, or
+# on any failure, the work tree goes back to its branch.
+#
+# One shortcut, checked as it is taken: on x86, asm/tlbflush.h includes
+# linux/mmu_notifier.h for mmu_notifier_arch_invalidate_secondary_tlbs(),
+# so a change of that header rebuilds most of the kernel.  When a commit
+# changes the header but not that function, the objects that see the header
+# only through asm/tlbflush.h are not rebuilt; every object whose source or
+# whose other headers include it is.  HEAD's full builds, in the other
+# steps, compile the rest against the series' header.
 . "$(dirname "$0")/lib.sh"
-
 need_tree
-tree=$("$BENCH_DIR/bisect-tree.sh")
-bisect_build=$BISECT_DIR/build
 
-build=$bisect_build/kunit-m
-mkdir -p "$build"
-# Every commit but HEAD, as "POSTING NUMBER COMMIT".
-mapfile -t commits < <(split_commits | sed '$d')
+[ -z "$(git -C "$LINUX_DIR" status --porcelain --untracked-files=no)" ] ||
+	die "${LINUX_DIR#"$TOP"/} has uncommitted changes: commit them (and 'make export') first; bisect checks out each commit in it"
+branch=$(git -C "$LINUX_DIR" symbolic-ref -q --short HEAD) ||
+	die "${LINUX_DIR#"$TOP"/} is not on a branch: check out the series' branch first"
+
+# The build directories, at HEAD.
+xbuild=$BUILD_DIR/kunit-m
+ubuild=$BUILD_DIR/kunit-um-debug
+state=$(tree_state)
+if [ "$(cat "$xbuild/tree-state" 2>/dev/null)" != "$state" ]; then
+	say "bisect: building HEAD in ${xbuild#"$TOP"/} first"
+	"$BENCH_DIR/kunit-m.sh" || die "HEAD does not pass kunit-m.sh"
+fi
+if [ "$(cat "$ubuild/tree-state" 2>/dev/null)" != "$state" ]; then
+	say "bisect: building and testing HEAD in ${ubuild#"$TOP"/} first"
+	"$BENCH_DIR/kunit.sh" um debug debug.config >"$ubuild.log" 2>&1 ||
+		{ cat "$ubuild.log" >&2; die "HEAD fails the KUnit suite on UML"; }
+fi
+
+restore() {
+	git -C "$LINUX_DIR" checkout -q "$branch" ||
+		warn "could not check out $branch again in ${LINUX_DIR#"$TOP"/}"
+}
+trap restore EXIT
+
+# Objects of build directory $1 that include linux/mmu_notifier.h other
+# than through asm/tlbflush.h: from their source, or from a header that
+# includes it itself.
+direct_includers() {
+	local via='include/linux/kvm_host\.h|asm/kvm_host\.h|include/asm-generic/tlb\.h|include/rdma/ib_verbs\.h|sgx/driver\.h|sgx/encl\.h'
+	local cmd src
+	grep -rl --include='.*.o.cmd' 'include/linux/mmu_notifier\.h' "$1" |
+	while read -r cmd; do
+		src=$(sed -n 's/^source_[^ ]* := //p' "$cmd")
+		if grep -qE "$via" "$cmd" ||
+		   grep -qs '#include <linux/mmu_notifier.h>' "$src"; then
+			echo "$(dirname "$cmd")/$(basename "$cmd" .cmd | cut -c2-)"
+		fi
+	done
+}
+
+hdr=include/linux/mmu_notifier.h
+mapfile -t commits < <(split_commits | sed '$d' | tac)
 n=$(git -C "$LINUX_DIR" rev-list --count base..HEAD)
+log_dir=$BUILD_DIR/bisect
+mkdir -p "$log_dir"
+prev=HEAD
 i=0
 for line in "${commits[@]}"; do
 	read -r posting num c <<<"$line"
@@ -29,23 +79,41 @@ for line in "${commits[@]}"; do
 	# Named as in series/: "2-contract/0003 (subject)".
 	name=${posting#.}
 	name="${name:+$name/}$num ($subject)"
-	say "[$i/$n] $name"
-	git -C "$tree" checkout -q --detach "$c"
+	say "[$i/$((n - 1))] $name"
+	prev_c=$(git -C "$LINUX_DIR" rev-parse "$prev")
+	git -C "$LINUX_DIR" checkout -q --detach "$c"
+	prev=$c
 
-	log=$build/build-$i.log
-	config_kunit_m "$tree" "$build" "$build/config-$i.log" ||
-		die "$name: the x86_64 config failed (log: $build/config-$i.log)"
+	if ! git -C "$LINUX_DIR" diff --quiet "$c" "$prev_c" -- "$hdr"; then
+		if git -C "$LINUX_DIR" diff "$c" "$prev_c" -- "$hdr" |
+		   grep -q '^[-+].*arch_invalidate_secondary_tlbs'; then
+			say "$hdr changes mmu_notifier_arch_invalidate_secondary_tlbs(): everything that includes it is rebuilt"
+		else
+			touch -r "$LINUX_DIR/COPYING" "$LINUX_DIR/$hdr"
+			for b in "$xbuild" "$ubuild"; do
+				mapfile -t objs < <(direct_includers "$b")
+				rm -f "${objs[@]}"
+				say "$hdr changes: ${#objs[@]} objects of ${b#"$TOP"/} include it other than through asm/tlbflush.h, rebuilt"
+			done
+		fi
+	fi
+
+	log=$log_dir/x86_64-$i.log
+	if ! make -C "$LINUX_DIR" O="$xbuild" ARCH=x86_64 olddefconfig >"$log" 2>&1; then
+		tail -20 "$log" >&2
+		die "$name: the x86_64 config failed (log: $log)"
+	fi
 	# What the config asks for, where this commit has the option.
 	for want in CONFIG_KUNIT=m CONFIG_KVM=m CONFIG_KVM_INTEL=m \
 		CONFIG_KVM_AMD=m CONFIG_DEBUG_VM=y CONFIG_MMU_NOTIFIER_TEST=y; do
 		opt=${want%=*}
 		grep -rqx "config ${opt#CONFIG_}" --include='Kconfig*' \
-			"$tree/mm" "$tree/lib" "$tree/arch/x86/kvm" || continue
-		grep -qx "$want" "$build/.config" ||
+			"$LINUX_DIR/mm" "$LINUX_DIR/lib" "$LINUX_DIR/arch/x86/kvm" || continue
+		grep -qx "$want" "$xbuild/.config" ||
 			die "$name: $want did not stick in the x86_64 config"
 	done
-	if ! make -C "$tree" O="$build" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" \
-		all >"$log" 2>&1; then
+	if ! make -C "$LINUX_DIR" O="$xbuild" ARCH=x86_64 CC="ccache gcc" \
+		-j"$JOBS" all >>"$log" 2>&1; then
 		tail -30 "$log" >&2
 		die "$name does not build on x86_64 (log: $log)"
 	fi
@@ -54,13 +122,13 @@ for line in "${commits[@]}"; do
 		die "$name builds with warnings on x86_64 (log: $log)"
 	fi
 
-	if [ -f "$tree/mm/tests/mmu_notifier_kunit.c" ]; then
-		LINUX_DIR=$tree BUILD_DIR=$bisect_build "$BENCH_DIR/kunit.sh" um \
-			>"$build/kunit-$i.log" 2>&1 || {
-			cat "$build/kunit-$i.log" >&2
+	if [ -f "$LINUX_DIR/mm/tests/mmu_notifier_kunit.c" ]; then
+		"$BENCH_DIR/kunit.sh" um debug debug.config \
+			>"$log_dir/kunit-$i.log" 2>&1 || {
+			cat "$log_dir/kunit-$i.log" >&2
 			die "$name fails the KUnit suite on UML"
 		}
-		grep -E '^\[..:..:..\] Testing complete' "$build/kunit-$i.log" >&2 || true
+		grep -E '^\[..:..:..\] Testing complete' "$log_dir/kunit-$i.log" >&2 || true
 	fi
 done
 say "bisect: all $n patches build on their own"

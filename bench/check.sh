@@ -8,7 +8,7 @@
 steps=(
 	"series/ applies to the base|tree.sh --exact"
 	"checkpatch --strict on every patch|checkpatch.sh"
-	"KUnit suite on UML|kunit.sh um"
+	"KUnit suite on UML with lockdep, atomic-sleep checks and KASAN|kunit.sh um debug debug.config"
 	"KUnit suite on x86_64 SMP (QEMU, 2 CPUs) with lockdep, atomic-sleep checks and KASAN|kunit.sh x86_64"
 	"x86_64 guest: the suite twice in one boot, then KVM_CREATE_VM registers KVM's notifier|kvm-guest.sh"
 	"x86_64 guest: mm selftest mmu_notifier_oom, a real OOM kill (run_vmtests.sh -t mmu_notifier, twice)|selftest.sh"
@@ -20,7 +20,6 @@ steps=(
 	"riscv nommu_virt_defconfig: the series' objects build, no new W=1 warning|cross.sh nommu"
 	"i386: the test device builds; its header has one layout for -m32 and -m64|cross.sh i386"
 	"coccicheck (report) on the series' files: nothing new against the base|coccicheck.sh"
-	"KUnit suite on UML with lockdep, atomic-sleep checks and KASAN|kunit.sh um debug debug.config"
 	"randomized model and concurrency stress (UML, bench code; two-pass cases where the tree has them)|stress.sh"
 	"mutation gate: every mutant of bench/mutants/ is killed by a named case|mutants.sh"
 	"every patch builds and passes on its own|bisect.sh"

@@ -47,11 +47,9 @@ while read -r f; do
 	fi
 done < <(awk '/^diff --git /{f=$4} /^new file mode/{sub(/^b\//,"",f); print f}' "${patches[@]}")
 
-# ALLOC_WITH_SIZEOF: the checkpatch.pl of v7.0 prefers
-# kzalloc_obj(), which 6.12 does not have; the series builds on both.
 run_checkpatch() {
 	(cd "$LINUX_DIR" && ./scripts/checkpatch.pl --strict --terse --no-summary \
-		--quiet --ignore ALLOC_WITH_SIZEOF,FILE_PATH_CHANGES "$@" \
+		--quiet --ignore FILE_PATH_CHANGES "$@" \
 		"${patches[@]}" 2>&1) || true
 }
 if [ "$unresolved" -eq 0 ]; then

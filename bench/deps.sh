@@ -8,7 +8,8 @@
 # "deps.sh check" adds what only "make check" needs: the x86_64 tool set
 # (libelf for objtool, libssl for certificates, kmod, cpio, dwarves), QEMU
 # and busybox for the guests, sparse, Sphinx, and checkpatch's Python
-# modules; "deps.sh bench" adds gnuplot.
+# modules; "deps.sh bench" adds gnuplot, and QEMU and the x86_64 tool set
+# for the benchmark's -icount kernels.
 pkgs=(gcc make libc6-dev flex bison bc python3 perl git ccache xz-utils)
 case ${1:-} in
 check)
@@ -19,7 +20,7 @@ check)
 	       lib32gcc-12-dev coccinelle ocaml-nox)
 	;;
 bench)
-	pkgs+=(gnuplot-nox)
+	pkgs+=(gnuplot-nox qemu-system-x86 libelf-dev libssl-dev)
 	;;
 esac
 

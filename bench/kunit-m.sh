@@ -16,6 +16,8 @@ kmake() {
 }
 
 log=$build/build.log
+rm -f "$build/tree-state"
+state=$(tree_state)
 say "configuring x86_64 tinyconfig + configs/kunit-m.config in ${build#"$TOP"/}"
 config_kunit_m "$LINUX_DIR" "$build" "$log" || {
 	tail -20 "$log" >&2
@@ -44,4 +46,5 @@ if ! kmake -j"$JOBS" all >>"$log" 2>&1; then
 	die "the KUNIT=m build does not build or link (log: $log)"
 fi
 "$BENCH_DIR/series-warnings.sh" "$log" "x86_64 KUNIT=m"
+echo "$state" >"$build/tree-state"
 say "KUNIT=m: vmlinux and $(find "$build" -name '*.ko' | wc -l) modules built and linked"

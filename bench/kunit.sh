@@ -45,10 +45,13 @@ common=(--build_dir="$build" --arch="$arch" "${kunitconfigs[@]}")
 common+=(--make_options "CC=ccache gcc")
 
 say "building $arch kernel in ${build#"$TOP"/}"
+rm -f "$build/tree-state"
+state=$(tree_state)
 if ! kunit build "${common[@]}" --jobs "$JOBS" >"$build/build.log" 2>&1; then
 	tail -40 "$build/build.log" >&2
 	die "the $arch build failed (log: $build/build.log)"
 fi
+echo "$state" >"$build/tree-state"
 
 "$BENCH_DIR/series-warnings.sh" "$build/build.log" "$arch"
 
@@ -87,4 +90,8 @@ fi
 rc=0
 kunit exec "${common[@]}" "${exec_args[@]}" 'mmu_notifier*' || rc=$?
 "$BENCH_DIR/splat-check.sh" "$build/test.log" || rc=1
+if [ "$arch" = x86_64 ] && ! grep -q 'smp: Brought up .* 2 CPUs' "$build/test.log"; then
+	warn "the x86_64 guest did not bring up its 2 CPUs (log: $build/test.log)"
+	rc=1
+fi
 exit $rc

@@ -17,6 +17,7 @@ expect=${KVM_GUEST_EXPECT:-created}
 kbuild=$BUILD_DIR/kunit-x86_64
 kernel=$kbuild/arch/x86/boot/bzImage
 [ -f "$kernel" ] || die "run 'make kunit-x86_64' first: no $kernel"
+need_fresh_kernel "$kbuild"
 out=$BUILD_DIR/kvm-guest
 mkdir -p "$out"
 

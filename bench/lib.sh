@@ -99,6 +99,21 @@ need_tree() {
 		die "no work tree at ${LINUX_DIR#"$TOP"/}: run 'make${KERNEL_TREE:+ KERNEL_TREE=$KERNEL_TREE}' first"
 }
 
+# What the work tree holds: its HEAD and a digest of its uncommitted
+# changes.  kunit.sh records it beside a kernel it built; the steps that
+# boot that kernel again refuse one built from another state of the tree.
+tree_state() {
+	printf '%s %s\n' "$(git -C "$LINUX_DIR" rev-parse HEAD)" \
+		"$(git -C "$LINUX_DIR" diff HEAD | sha1sum | cut -c1-12)"
+}
+
+# Die unless the kernel in build directory $1 was built from the tree as
+# it is now.
+need_fresh_kernel() {
+	[ "$(cat "$1/tree-state" 2>/dev/null)" = "$(tree_state)" ] ||
+		die "${1#"$TOP"/} was built from another state of ${LINUX_DIR#"$TOP"/}: run 'make kunit-x86_64' first"
+}
+
 # series/ is a sequence of postings, each its own format-patch output with
 # its own cover letter and numbering, applied in order: series/1-fix, then
 # series/2-contract.  A directory without posting directories is one flat

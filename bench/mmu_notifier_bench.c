@@ -10,12 +10,15 @@
  *
  *   mmu_notifier_bench: <row> <ns per operation, 3 decimals>
  *
- * the median of BENCH_SAMPLES samples of BENCH_LOOPS operations each.
+ * the median of BENCH_SAMPLES samples of "loops" operations each
+ * (mmu_notifier_bench.loops=, BENCH_LOOPS by default: the -icount run of
+ * bench.sh, under QEMU's TCG, takes fewer).
  */
 #include <kunit/test.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/mmu_notifier.h>
+#include <linux/moduleparam.h>
 #include <linux/printk.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -27,6 +30,9 @@
 #define BENCH_REGISTRATIONS	1000
 #define BENCH_START		0x100000UL
 #define BENCH_END		0x200000UL
+
+static unsigned int loops = BENCH_LOOPS;
+module_param(loops, uint, 0444);
 
 static int bench_start(struct mmu_notifier *mn,
 		       const struct mmu_notifier_range *range)
@@ -232,7 +238,7 @@ static void mmu_notifier_bench_pair(struct kunit *test)
 	for (s = 0; s < BENCH_SAMPLES; s++) {
 		u64 t0 = ktime_get_ns();
 
-		for (i = 0; i < BENCH_LOOPS; i++) {
+		for (i = 0; i < loops; i++) {
 			mmu_notifier_invalidate_range_start(&range);
 			mmu_notifier_invalidate_range_end(&range);
 		}
@@ -241,7 +247,7 @@ static void mmu_notifier_bench_pair(struct kunit *test)
 	/* The walk reached the interval notifier. */
 	if (row->itree)
 		KUNIT_EXPECT_TRUE(test, mmu_interval_read_retry(&b->itree, seq));
-	bench_report(row->name, ns, BENCH_LOOPS);
+	bench_report(row->name, ns, loops);
 }
 
 static void mmu_notifier_bench_nonblock_fail(struct kunit *test)
@@ -264,13 +270,13 @@ static void mmu_notifier_bench_nonblock_fail(struct kunit *test)
 	for (s = 0; s < BENCH_SAMPLES; s++) {
 		u64 t0 = ktime_get_ns();
 
-		for (i = 0; i < BENCH_LOOPS; i++)
+		for (i = 0; i < loops; i++)
 			failed += mmu_notifier_invalidate_range_start_nonblock(&range) == -EAGAIN;
 		ns[s] = ktime_get_ns() - t0;
 	}
 	console_loglevel = saved_loglevel;
-	KUNIT_EXPECT_EQ(test, failed, BENCH_SAMPLES * BENCH_LOOPS);
-	bench_report(row->name, ns, BENCH_LOOPS);
+	KUNIT_EXPECT_EQ(test, failed, (int)(BENCH_SAMPLES * loops));
+	bench_report(row->name, ns, loops);
 }
 
 /*

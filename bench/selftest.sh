@@ -19,6 +19,7 @@ cases=3		# TEST_F()s in mmu_notifier_oom.c
 kbuild=$BUILD_DIR/kunit-x86_64
 kernel=$kbuild/arch/x86/boot/bzImage
 [ -f "$kernel" ] || die "run 'make kunit-x86_64' first: no $kernel"
+need_fresh_kernel "$kbuild"
 grep -qx 'CONFIG_MMU_NOTIFIER_TEST=y' "$kbuild/.config" ||
 	die "$kbuild was not built with configs/selftest.config (no CONFIG_MMU_NOTIFIER_TEST): run 'make kunit-x86_64'"
 for f in /bin/busybox /bin/bash /usr/sbin/depmod; do
@@ -76,6 +77,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
 mount -t debugfs debugfs /sys/kernel/debug
+echo "selftest: $(grep -c ^processor /proc/cpuinfo) CPUs"
 cd /selftests/mm
 for run in 1 2; do
 	start=$(cut -d. -f1 /proc/uptime)
@@ -151,6 +153,7 @@ grep -E '^(soak|fuzz): (seed|[0-9]+ (kills|ioctls|subscribe)|a fresh|ok|FAIL|exi
 bad=()
 [ "$rc" -eq 0 ] || bad+=("QEMU exited with $rc (124: the guest did not shut down in 600 s)")
 grep -q 'reboot: Restarting system' "$out/console.txt" || bad+=("no clean shutdown")
+grep -qx 'selftest: 2 CPUs' "$out/console.txt" || bad+=("the guest did not bring up its 2 CPUs")
 grep -q '^selftest: ---- end ----$' "$out/console.txt" || bad+=("the guest's /init did not finish")
 ok=$(grep -cE '^# ok [0-9]+ mmu_notifier_oom\.[a-z_]+$' "$out/tap.txt" || true)
 failed=$(grep -cE '^# not ok [0-9]+ mmu_notifier_oom\.' "$out/tap.txt" || true)
