@@ -121,5 +121,8 @@ printf '\n' >&2
 
 rc=0
 python3 "$BENCH_DIR/bench-report.py" "$raw" "$out" "$rounds" "$icount_rounds" || rc=$?
-say "table: $out/bench.md, plot: $out/bench.png"
+case $rc in
+0 | 2) say "table: $out/bench.md, plot: $out/bench.png" ;;
+*) die "bench-report.py failed (exit $rc): no table" ;;
+esac
 [ "$rc" -eq 0 ] || die "the native figures are noise: a hot-path row's spread is over ${BENCH_MAX_IQR:-5}% (the -icount figures above still hold)"

@@ -17,7 +17,8 @@
 # One shortcut, checked as it is taken: on x86, asm/tlbflush.h includes
 # linux/mmu_notifier.h for mmu_notifier_arch_invalidate_secondary_tlbs(),
 # so a change of that header rebuilds most of the kernel.  When a commit
-# changes the header but not that function, the objects that see the header
+# changes the header but not that function, mm_has_notifiers() or a
+# preprocessor line, the objects that see the header
 # only through asm/tlbflush.h are not rebuilt; every object whose source or
 # whose other headers include it is.  HEAD's full builds, in the other
 # steps, compile the rest against the series' header.
@@ -43,6 +44,8 @@ if [ "$(cat "$ubuild/tree-state" 2>/dev/null)" != "$state" ]; then
 		{ cat "$ubuild.log" >&2; die "HEAD fails the KUnit suite on UML"; }
 fi
 
+# From here the build directories hold other commits than HEAD.
+rm -f "$xbuild/tree-state" "$ubuild/tree-state"
 restore() {
 	git -C "$LINUX_DIR" checkout -q "$branch" ||
 		warn "could not check out $branch again in ${LINUX_DIR#"$TOP"/}"
@@ -50,14 +53,17 @@ restore() {
 trap restore EXIT
 
 # Objects of build directory $1 that include linux/mmu_notifier.h other
-# than through asm/tlbflush.h: from their source, or from a header that
-# includes it itself.
+# than through asm/tlbflush.h: from their source, or from another header of
+# the tree that includes it itself.  The .cmd files name sources and
+# headers relative to the build directory.
 direct_includers() {
-	local via='include/linux/kvm_host\.h|asm/kvm_host\.h|include/asm-generic/tlb\.h|include/rdma/ib_verbs\.h|sgx/driver\.h|sgx/encl\.h'
-	local cmd src
+	local via cmd src
+	via=$(git -C "$LINUX_DIR" grep -l '#include <linux/mmu_notifier.h>' -- '*.h' |
+		grep -v '/asm/tlbflush\.h$' | sed 's/\./\\./g' | paste -sd'|')
 	grep -rl --include='.*.o.cmd' 'include/linux/mmu_notifier\.h' "$1" |
 	while read -r cmd; do
 		src=$(sed -n 's/^source_[^ ]* := //p' "$cmd")
+		[[ $src = /* ]] || src=$1/$src
 		if grep -qE "$via" "$cmd" ||
 		   grep -qs '#include <linux/mmu_notifier.h>' "$src"; then
 			echo "$(dirname "$cmd")/$(basename "$cmd" .cmd | cut -c2-)"
@@ -66,6 +72,15 @@ direct_includers() {
 }
 
 hdr=include/linux/mmu_notifier.h
+# What asm/tlbflush.h uses of the header at commit $1: the definitions of
+# mm_has_notifiers() and of mmu_notifier_arch_invalidate_secondary_tlbs(),
+# and every preprocessor line.
+tlbflush_part() {
+	git -C "$LINUX_DIR" show "$1:$hdr" | sed -n \
+		-e '/^static inline .*mm_has_notifiers(/,/^}/p' \
+		-e '/^static inline .*mmu_notifier_arch_invalidate_secondary_tlbs(/,/^}/p' \
+		-e '/arch_invalidate_secondary_tlbs/p' -e '/^#/p'
+}
 mapfile -t commits < <(split_commits | sed '$d' | tac)
 n=$(git -C "$LINUX_DIR" rev-list --count base..HEAD)
 log_dir=$BUILD_DIR/bisect
@@ -85,15 +100,16 @@ for line in "${commits[@]}"; do
 	prev=$c
 
 	if ! git -C "$LINUX_DIR" diff --quiet "$c" "$prev_c" -- "$hdr"; then
-		if git -C "$LINUX_DIR" diff "$c" "$prev_c" -- "$hdr" |
-		   grep -q '^[-+].*arch_invalidate_secondary_tlbs'; then
-			say "$hdr changes mmu_notifier_arch_invalidate_secondary_tlbs(): everything that includes it is rebuilt"
+		if [ "$(tlbflush_part "$c")" != "$(tlbflush_part "$prev_c")" ]; then
+			say "$hdr changes what asm/tlbflush.h uses: everything that includes it is rebuilt"
 		else
 			touch -r "$LINUX_DIR/COPYING" "$LINUX_DIR/$hdr"
 			for b in "$xbuild" "$ubuild"; do
 				mapfile -t objs < <(direct_includers "$b")
+				printf '%s\n' "${objs[@]}" | grep -q '/mm/mmu_notifier\.o$' ||
+					die "found no object of ${b#"$TOP"/} that includes $hdr directly (mm/mmu_notifier.o at least)"
 				rm -f "${objs[@]}"
-				say "$hdr changes: ${#objs[@]} objects of ${b#"$TOP"/} include it other than through asm/tlbflush.h, rebuilt"
+				say "$hdr changes: ${#objs[@]} objects of ${b#"$TOP"/} include it other than through asm/tlbflush.h, to rebuild"
 			done
 		fi
 	fi

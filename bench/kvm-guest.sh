@@ -59,6 +59,7 @@ einval) pattern='kvm-guest: RESULT create-failed errno=22 ' ;;
 *) die "KVM_GUEST_EXPECT must be created or einval" ;;
 esac
 grep -q "$pattern" "$log" || { warn "KVM_CREATE_VM did not end as expected ($expect)"; bad=1; }
+grep -q 'smp: Brought up .* 2 CPUs' "$log" || { warn "the guest did not bring up its 2 CPUs"; bad=1; }
 "$BENCH_DIR/splat-check.sh" --whole "$log" || bad=1
 [ "$bad" -eq 0 ] || die "the x86_64 guest check failed (log: $log)"
 say "guest: the suite passed twice in one boot; KVM_CREATE_VM: $expect, as expected"

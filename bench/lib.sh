@@ -99,12 +99,12 @@ need_tree() {
 		die "no work tree at ${LINUX_DIR#"$TOP"/}: run 'make${KERNEL_TREE:+ KERNEL_TREE=$KERNEL_TREE}' first"
 }
 
-# What the work tree holds: its HEAD and a digest of its uncommitted
-# changes.  kunit.sh records it beside a kernel it built; the steps that
+# What the work tree holds: its HEAD, a digest of its uncommitted changes
+# and one of configs/.  kunit.sh records it beside a kernel it built; the steps that
 # boot that kernel again refuse one built from another state of the tree.
 tree_state() {
 	printf '%s %s\n' "$(git -C "$LINUX_DIR" rev-parse HEAD)" \
-		"$(git -C "$LINUX_DIR" diff HEAD | sha1sum | cut -c1-12)"
+		"$({ git -C "$LINUX_DIR" diff HEAD; cat "$CONFIG_DIR"/*; } | sha1sum | cut -c1-12)"
 }
 
 # Die unless the kernel in build directory $1 was built from the tree as
@@ -235,7 +235,7 @@ series_patch_ids() {
 }
 
 # Configure build directory $2 of kernel tree $1 as x86_64 tinyconfig with
-# configs/kunit-m.config (kunit-m.sh, bisect.sh); the log goes to $3.
+# configs/kunit-m.config (kunit-m.sh); the log goes to $3.
 config_kunit_m() {
 	{ make -C "$1" O="$2" ARCH=x86_64 tinyconfig &&
 	  "$1/scripts/kconfig/merge_config.sh" -m -O "$2" \
