@@ -32,19 +32,22 @@ kunit: tree
 	@$(B)/kunit.sh um
 
 # --- the steps of make check, one by one -------------------------------------
+# Each installs what make check needs first (deps-check: quick when it is all
+# there); a step that needs the work tree or another step's build says which
+# command to run first.
 
-kunit-x86_64:
+kunit-x86_64: deps-check
 	@$(B)/kunit.sh x86_64
 
 # UML with the debug options; the x86_64 kernel has them always.
-kunit-debug:
+kunit-debug: deps-check
 	@$(B)/kunit.sh um debug debug.config
 
 # The randomized model and concurrency stress, bench code (bench/stress.sh).
-stress:
+stress: deps-check
 	@$(B)/stress.sh
 
-kvm-guest:
+kvm-guest: deps-check
 	@$(B)/kvm-guest.sh
 
 # The mm selftest in a QEMU guest, alone: builds the x86_64 kernel first.
@@ -52,34 +55,34 @@ selftest: deps-check tree
 	@$(B)/kunit.sh x86_64
 	@$(B)/selftest.sh
 
-gru-build:
+gru-build: deps-check
 	@$(B)/gru-build.sh
 
-kunit-m:
+kunit-m: deps-check
 	@$(B)/kunit-m.sh
 
-static:
+static: deps-check
 	@$(B)/static.sh
 
-htmldocs:
+htmldocs: deps-check
 	@$(B)/htmldocs.sh
 
 # arm64, riscv nommu and i386, as the kernel test robot builds them.
-cross:
+cross: deps-check
 	@$(B)/cross.sh arm64
 	@$(B)/cross.sh nommu
 	@$(B)/cross.sh i386
 
-coccicheck:
+coccicheck: deps-check
 	@$(B)/coccicheck.sh
 
-checkpatch:
+checkpatch: deps-check
 	@$(B)/checkpatch.sh
 
-mutants:
+mutants: deps-check
 	@$(B)/mutants.sh
 
-bisect:
+bisect: deps-check
 	@$(B)/bisect.sh
 
 check: deps-check

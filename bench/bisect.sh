@@ -38,14 +38,14 @@ if [ "$(cat "$xbuild/tree-state" 2>/dev/null)" != "$state" ]; then
 	say "bisect: building HEAD in ${xbuild#"$TOP"/} first"
 	"$BENCH_DIR/kunit-m.sh" || die "HEAD does not pass kunit-m.sh"
 fi
-if [ "$(cat "$ubuild/tree-state" 2>/dev/null)" != "$state" ]; then
+if [ "$(cat "$ubuild/tree-state-passed" 2>/dev/null)" != "$state" ]; then
 	say "bisect: building and testing HEAD in ${ubuild#"$TOP"/} first"
 	"$BENCH_DIR/kunit.sh" um debug debug.config >"$ubuild.log" 2>&1 ||
 		{ cat "$ubuild.log" >&2; die "HEAD fails the KUnit suite on UML"; }
 fi
 
 # From here the build directories hold other commits than HEAD.
-rm -f "$xbuild/tree-state" "$ubuild/tree-state"
+rm -f "$xbuild/tree-state" "$ubuild/tree-state" "$ubuild/tree-state-passed"
 restore() {
 	git -C "$LINUX_DIR" checkout -q "$branch" ||
 		warn "could not check out $branch again in ${LINUX_DIR#"$TOP"/}"
@@ -69,6 +69,32 @@ direct_includers() {
 			echo "$(dirname "$cmd")/$(basename "$cmd" .cmd | cut -c2-)"
 		fi
 	done
+}
+
+# Whether build directory $1 holds the build of commit $2 already, having
+# built the newer commit $3: no file that differs between them is one its
+# objects were compiled from or included (their .cmd files name each, after
+# a "/"), nor a Kconfig, Makefile or Kbuild file, nor one of the build's
+# scripts, base configs or kunit.py.  Then make would redo nothing, and the
+# result at $3 stands for $2.
+same_build() {
+	local f rc files
+	files=$(git -C "$LINUX_DIR" diff --name-only --no-renames "$2" "$3") ||
+		die "git diff $2 $3 failed"
+	while read -r f; do
+		[ -n "$f" ] || continue
+		case $f in
+		*/Kconfig* | Kconfig* | */Makefile* | Makefile* | */Kbuild* | Kbuild* | \
+		scripts/* | */configs/* | tools/testing/kunit/*) return 1 ;;
+		esac
+		rc=0
+		grep -rqF --include='.*.cmd' "/$f" "$1" || rc=$?
+		case $rc in
+		0) return 1 ;;
+		1) ;;
+		*) die "could not read the .cmd files of ${1#"$TOP"/}" ;;
+		esac
+	done <<<"$files"
 }
 
 hdr=include/linux/mmu_notifier.h
@@ -115,30 +141,38 @@ for line in "${commits[@]}"; do
 	fi
 
 	log=$log_dir/x86_64-$i.log
-	if ! make -C "$LINUX_DIR" O="$xbuild" ARCH=x86_64 olddefconfig >"$log" 2>&1; then
-		tail -20 "$log" >&2
-		die "$name: the x86_64 config failed (log: $log)"
-	fi
-	# What the config asks for, where this commit has the option.
-	for want in CONFIG_KUNIT=m CONFIG_KVM=m CONFIG_KVM_INTEL=m \
-		CONFIG_KVM_AMD=m CONFIG_DEBUG_VM=y CONFIG_MMU_NOTIFIER_TEST=y; do
-		opt=${want%=*}
-		grep -rqx "config ${opt#CONFIG_}" --include='Kconfig*' \
-			"$LINUX_DIR/mm" "$LINUX_DIR/lib" "$LINUX_DIR/arch/x86/kvm" || continue
-		grep -qx "$want" "$xbuild/.config" ||
-			die "$name: $want did not stick in the x86_64 config"
-	done
-	if ! make -C "$LINUX_DIR" O="$xbuild" ARCH=x86_64 CC="ccache gcc" \
-		-j"$JOBS" all >>"$log" 2>&1; then
-		tail -30 "$log" >&2
-		die "$name does not build on x86_64 (log: $log)"
-	fi
-	if grep -q 'warning:' "$log"; then
-		grep 'warning:' "$log" >&2
-		die "$name builds with warnings on x86_64 (log: $log)"
+	if same_build "$xbuild" "$c" "$prev_c"; then
+		say "x86_64: nothing its build compiles differs from the newer patch, which built"
+		echo "not rebuilt: nothing it compiles differs from the newer patch" >"$log"
+	else
+		# make's syncconfig follows a change of the Kconfig files.
+		if ! make -C "$LINUX_DIR" O="$xbuild" ARCH=x86_64 CC="ccache gcc" \
+			-j"$JOBS" all </dev/null >"$log" 2>&1; then
+			tail -30 "$log" >&2
+			die "$name does not build on x86_64 (log: $log)"
+		fi
+		# What the config asks for, where this commit has the option.
+		for want in CONFIG_KUNIT=m CONFIG_KVM=m CONFIG_KVM_INTEL=m \
+			CONFIG_KVM_AMD=m CONFIG_DEBUG_VM=y CONFIG_MMU_NOTIFIER_TEST=y; do
+			opt=${want%=*}
+			grep -rqx "config ${opt#CONFIG_}" --include='Kconfig*' \
+				"$LINUX_DIR/mm" "$LINUX_DIR/lib" "$LINUX_DIR/arch/x86/kvm" || continue
+			grep -qx "$want" "$xbuild/.config" ||
+				die "$name: $want did not stick in the x86_64 config"
+		done
+		if grep -q 'warning:' "$log"; then
+			grep 'warning:' "$log" >&2
+			die "$name builds with warnings on x86_64 (log: $log)"
+		fi
 	fi
 
-	if [ -f "$LINUX_DIR/mm/tests/mmu_notifier_kunit.c" ]; then
+	if [ ! -f "$LINUX_DIR/mm/tests/mmu_notifier_kunit.c" ]; then
+		:
+	elif same_build "$ubuild" "$c" "$prev_c"; then
+		# The UML kernel of the newer patch passed (at HEAD, the start
+		# above made sure), and it is this patch's kernel.
+		say "UML: nothing its build compiles differs from the newer patch, whose kernel passed the suites"
+	else
 		"$BENCH_DIR/kunit.sh" um debug debug.config \
 			>"$log_dir/kunit-$i.log" 2>&1 || {
 			cat "$log_dir/kunit-$i.log" >&2

@@ -20,37 +20,74 @@ name=${1:-}
 build=$BUILD_DIR/kunit-$arch${name:+-$name}
 mkdir -p "$build"
 
-kunitconfigs=(--kunitconfig="$CONFIG_DIR/mmu_notifier.kunitconfig")
-[ "$arch" = um ] && kunitconfigs+=(--kunitconfig="$CONFIG_DIR/uml-small.config")
-[ "$arch" = x86_64 ] && kunitconfigs+=(--kunitconfig="$CONFIG_DIR/x86_64.config")
+fragments=(mmu_notifier.kunitconfig)
+[ "$arch" = um ] && fragments+=(uml-small.config)
+[ "$arch" = x86_64 ] && fragments+=(x86_64.config)
 # The x86_64 kernel is also the one kvm-guest.sh and selftest.sh boot, and
 # has the debug options: one x86_64 build serves every step that boots one.
-if [ "$arch" = x86_64 ] && [ -z "$name" ]; then
-	kunitconfigs+=(--kunitconfig="$CONFIG_DIR/selftest.config")
-	kunitconfigs+=(--kunitconfig="$CONFIG_DIR/debug.config")
-fi
-for f in "$@"; do
-	kunitconfigs+=(--kunitconfig="$CONFIG_DIR/$f")
-done
+[ "$arch" = x86_64 ] && [ -z "$name" ] && fragments+=(selftest.config debug.config)
+fragments+=("$@")
 # The suite that WARNs on purpose, where the tree has it (not at the fix
 # posting alone): the bench runs it, a default kunit.py run does not.
 if grep -qx 'config MMU_NOTIFIER_KUNIT_WARN_TEST' "$LINUX_DIR/mm/Kconfig"; then
-	kunitconfigs+=(--kunitconfig="$CONFIG_DIR/mmu_notifier-warn.kunitconfig")
+	fragments+=(mmu_notifier-warn.kunitconfig)
 fi
+fragments=("${fragments[@]/#/"$CONFIG_DIR"/}")
+kunitconfigs=("${fragments[@]/#/--kunitconfig=}")
 
 kunit() {
 	(cd "$LINUX_DIR" && python3 tools/testing/kunit/kunit.py "$@")
 }
 common=(--build_dir="$build" --arch="$arch" "${kunitconfigs[@]}")
-common+=(--make_options "CC=ccache gcc")
 
 say "building $arch kernel in ${build#"$TOP"/}"
-rm -f "$build/tree-state"
+rm -f "$build/tree-state" "$build/tree-state-passed"
 state=$(tree_state)
-if ! kunit build "${common[@]}" --jobs "$JOBS" >"$build/build.log" 2>&1; then
-	tail -40 "$build/build.log" >&2
-	die "the $arch build failed (log: $build/build.log)"
+log=$build/build.log
+# The bench configures and builds, kunit.py runs the kernel.  The .config is
+# made anew only when the fragments or the tree's Kconfig files (and the
+# base configs) change: kunit.py's olddefconfig before every build cost 7 s
+# here, at every patch of bisect.sh and every mutant.
+config_state=$({
+	awk 1 "${fragments[@]}"
+	git -C "$LINUX_DIR" ls-files -s -- '*Kconfig*' 'kernel/configs/*' \
+		'arch/x86/configs/tiny.config' 'tools/testing/kunit/configs/*'
+	git -C "$LINUX_DIR" diff HEAD -- '*Kconfig*' 'kernel/configs/*' \
+		'arch/x86/configs/tiny.config' 'tools/testing/kunit/configs/*'
+} | sha1sum | cut -c1-12)
+if [ ! -f "$build/.config" ] ||
+   [ "$(cat "$build/config-state" 2>/dev/null)" != "$config_state" ]; then
+	rm -f "$build/config-state"
+	if [ "$arch" = x86_64 ]; then
+		# Not kunit.py's olddefconfig, which on x86_64 turns on a
+		# distribution's defaults: tinyconfig plus the fragments.
+		config_x86_tiny "$LINUX_DIR" "$build" "$log" "${fragments[@]}"
+	else
+		# As kunit.py makes it: its UML options, then the fragments.
+		uml=()
+		[ ! -f "$LINUX_DIR/tools/testing/kunit/configs/arch_uml.config" ] ||
+			uml=("$LINUX_DIR/tools/testing/kunit/configs/arch_uml.config")
+		{ awk 1 "${uml[@]}" "${fragments[@]}" >"$build/.config" &&
+		  make -C "$LINUX_DIR" O="$build" ARCH=um olddefconfig; } >"$log" 2>&1
+	fi || {
+		tail -20 "$log" >&2
+		die "configuring the $arch kernel failed (log: $log)"
+	}
+	echo "$config_state" >"$build/config-state"
+else
+	: >"$log"
 fi
+make -C "$LINUX_DIR" O="$build" ARCH="$arch" CC="ccache gcc" -j"$JOBS" \
+	</dev/null >>"$log" 2>&1 || {
+	tail -40 "$log" >&2
+	die "the $arch build failed (log: $log)"
+}
+# What kunit.py checks of a .config it built.
+unmet=$(config_unmet "$build/.config" "${fragments[@]}")
+[ -z "$unmet" ] || {
+	printf '%s\n' "$unmet" >&2
+	die "the lines above of the $arch fragments did not stick in $build/.config"
+}
 echo "$state" >"$build/tree-state"
 
 "$BENCH_DIR/series-warnings.sh" "$build/build.log" "$arch"
@@ -94,4 +131,6 @@ if [ "$arch" = x86_64 ] && ! grep -q 'smp: Brought up .* 2 CPUs' "$build/test.lo
 	warn "the x86_64 guest did not bring up its 2 CPUs (log: $build/test.log)"
 	rc=1
 fi
+# bisect.sh starts from a kernel that passed, as the bench runs it.
+[ $rc -ne 0 ] || [ -n "${KERNEL_ARGS:-}" ] || echo "$state" >"$build/tree-state-passed"
 exit $rc

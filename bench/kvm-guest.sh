@@ -12,6 +12,7 @@
 #
 #   KVM_GUEST_EXPECT=created (default) or einval: the outcome that passes.
 . "$(dirname "$0")/lib.sh"
+need_tree
 
 expect=${KVM_GUEST_EXPECT:-created}
 kbuild=$BUILD_DIR/kunit-x86_64

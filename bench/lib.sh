@@ -235,12 +235,37 @@ series_patch_ids() {
 }
 
 # Configure build directory $2 of kernel tree $1 as x86_64 tinyconfig with
+# the Kconfig fragments "${@:4}" added; the log goes to $3.
+config_x86_tiny() {
+	local tree=$1 build=$2 log=$3
+	shift 3
+	{ make -C "$tree" O="$build" ARCH=x86_64 tinyconfig &&
+	  "$tree/scripts/kconfig/merge_config.sh" -m -O "$build" \
+		"$build/.config" "$@" &&
+	  make -C "$tree" O="$build" ARCH=x86_64 olddefconfig; } >"$log" 2>&1
+}
+
+# Configure build directory $2 of kernel tree $1 as x86_64 tinyconfig with
 # configs/kunit-m.config (kunit-m.sh); the log goes to $3.
 config_kunit_m() {
-	{ make -C "$1" O="$2" ARCH=x86_64 tinyconfig &&
-	  "$1/scripts/kconfig/merge_config.sh" -m -O "$2" \
-		"$2/.config" "$CONFIG_DIR/kunit-m.config" &&
-	  make -C "$1" O="$2" ARCH=x86_64 olddefconfig; } >"$3" 2>&1
+	config_x86_tiny "$1" "$2" "$3" "$CONFIG_DIR/kunit-m.config"
+}
+
+# The lines of Kconfig fragments "${@:2}" that .config $1 does not hold as
+# asked ("# CONFIG_X is not set" is also met by an absent CONFIG_X), as
+# kunit.py checks a kunitconfig against the .config it built.
+config_unmet() {
+	local config=$1 line sym
+	shift
+	awk 1 "$@" | while read -r line; do
+		case $line in
+		CONFIG_*=*) grep -qxF "$line" "$config" || echo "$line" ;;
+		"# CONFIG_"*" is not set")
+			sym=${line#\# }
+			sym=${sym%% *}
+			! grep -q "^$sym=" "$config" || echo "$line" ;;
+		esac
+	done
 }
 
 # Build bench/$2, a KUnit file of the bench's own (not of the series), into

@@ -197,7 +197,11 @@ static int soak(unsigned int seed, int kills)
 	mkdir(CGROUP, 0755);
 	snprintf(buf, sizeof(buf), "%d", MEM_MAX);
 	write_file(CGROUP "/memory.max", buf);
-	write_file(CGROUP "/memory.swap.max", "0");
+	/* The victims must not swap instead of being OOM-killed. */
+	if (access(CGROUP "/memory.swap.max", F_OK) == 0)
+		write_file(CGROUP "/memory.swap.max", "0");
+	else if (read_field("/proc/swaps", "/%*s %*s %ld") >= 0)
+		fail("soak", "swap, and no memory.swap.max to keep it out");
 	oom_start = oom_kills();
 
 	for (k = 1; k <= kills; k++) {

@@ -48,7 +48,7 @@ for m in "${mutants[@]}"; do
 		awk '{print $2}' | sort -u | paste -sd, - || true)
 	log=$build/kunit-um-debug/test.log
 	why=
-	if grep -qE 'Build failed|the um build failed' "$out/$name.log"; then
+	if grep -qE 'Build failed|the um build failed|configuring the um kernel failed|did not stick' "$out/$name.log"; then
 		why="does not build"
 	# A kernel killed by the timeout leaves its cases [CRASHED] too.
 	elif grep -qE '\[CRASHED\]|crashed: [1-9]' "$out/$name.log"; then

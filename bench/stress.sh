@@ -4,12 +4,13 @@
 # rules, bench code rather than part of the series' KUnit test.
 #
 # bench/mmu_notifier_stress.c is built into a UML KUnit kernel of the work
-# tree's HEAD, in a scratch work tree of its own (work/stress/linux; the
-# build, incremental across runs, in work/stress/build/kunit-um-debug), and
-# run.  The kernel is the one of "kunit.sh um debug debug.config" (lockdep,
-# atomic-sleep checks, KASAN and DEBUG_VM): the same .config, the bench's
-# files built under the suite's own option and the same path from build
-# directory to tree, so that ccache has every other object already.
+# tree's HEAD, grafted into the second work tree (bisect-tree.sh), and run.
+# The kernel is the one of "kunit.sh um debug debug.config" (lockdep,
+# atomic-sleep checks, KASAN and DEBUG_VM): the same .config (the bench's
+# files are built under the suite's own option), built in the directory
+# that mutants.sh builds its mutants in next, and at the same path from
+# build directory to tree as work/build, so that ccache has every other
+# object already.
 # Where the tree has 7.1's two-pass interval notifiers (invalidate_finish),
 # bench/mmu_notifier_twopass.c is built in beside it and must pass too.
 # Fails if a case fails or the kernel log shows a splat.  KERNEL_ARGS adds
@@ -17,16 +18,10 @@
 . "$(dirname "$0")/lib.sh"
 need_tree
 
-out=$WORK_DIR/stress${KERNEL_TREE:+-kernel-tree}
-tree=$out/linux
-build=$out/build/kunit-um-debug
+tree=$("$BENCH_DIR/bisect-tree.sh")
+build=$BISECT_DIR/build/kunit-um-debug
 head=$(git -C "$LINUX_DIR" rev-parse HEAD)
 
-if [ ! -e "$tree/.git" ]; then
-	git -C "$LINUX_DIR" worktree prune
-	mkdir -p "$out"
-	git -C "$LINUX_DIR" worktree add -q --detach "$tree" "$head" >&2
-fi
 # -f drops the last run's graft (and anything done to the tree by hand).
 git -C "$tree" checkout -q -f --detach "$head"
 graft_kunit_file "$tree" mmu_notifier_stress.c MMU_NOTIFIER_KUNIT_TEST
@@ -48,6 +43,9 @@ grep -qx 'config MMU_NOTIFIER_KUNIT_WARN_TEST' "$tree/mm/Kconfig" &&
 	fragments+=(mmu_notifier-warn.kunitconfig)
 (cd "$CONFIG_DIR" && cat "${fragments[@]}") >"$kunitconfig"
 
+# kunit.py configures this build directory here, not kunit.sh: mutants.sh's
+# kunit.sh must configure it anew.
+rm -f "$build/config-state"
 say "building the stress UML kernel ($(git -C "$tree" log -1 --format='%h %s'))"
 t0=$SECONDS
 build_uml_kunit "$tree" "$build" "$kunitconfig"
