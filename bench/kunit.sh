@@ -125,7 +125,8 @@ WRAP
 fi
 [ -z "${KERNEL_ARGS:-}" ] || exec_args+=(--kernel_args "$KERNEL_ARGS")
 rc=0
-kunit exec "${common[@]}" "${exec_args[@]}" 'mmu_notifier*' || rc=$?
+# KUNIT_GLOB: stress.sh runs the bench's own suites only.
+kunit exec "${common[@]}" "${exec_args[@]}" "${KUNIT_GLOB:-mmu_notifier*}" || rc=$?
 "$BENCH_DIR/splat-check.sh" "$build/test.log" || rc=1
 if [ "$arch" = x86_64 ] && ! grep -q 'smp: Brought up .* 2 CPUs' "$build/test.log"; then
 	warn "the x86_64 guest did not bring up its 2 CPUs (log: $build/test.log)"

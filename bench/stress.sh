@@ -34,35 +34,14 @@ fi
 # Leave the scratch tree clean: the graft is the bench's, not work to keep.
 trap 'git -C "$tree" checkout -q -f --detach "$head"; rm -f "$tree"/lib/mmu_notifier_{stress,twopass}.c' EXIT
 
-# One kunitconfig file: build_uml_kunit takes one.
-mkdir -p "$build"
-kunitconfig=$build/stress.kunitconfig
-# The fragments of kunit.sh, in its order.
-fragments=(mmu_notifier.kunitconfig uml-small.config debug.config)
-grep -qx 'config MMU_NOTIFIER_KUNIT_WARN_TEST' "$tree/mm/Kconfig" &&
-	fragments+=(mmu_notifier-warn.kunitconfig)
-(cd "$CONFIG_DIR" && cat "${fragments[@]}") >"$kunitconfig"
-
-# kunit.py configures this build directory here, not kunit.sh: mutants.sh's
-# kunit.sh must configure it anew.
-rm -f "$build/config-state"
-say "building the stress UML kernel ($(git -C "$tree" log -1 --format='%h %s'))"
-t0=$SECONDS
-build_uml_kunit "$tree" "$build" "$kunitconfig"
-say "built in $((SECONDS - t0)) s"
-
-exec_args=(--timeout "${KUNIT_TIMEOUT:-600}")
-[ -z "${KERNEL_ARGS:-}" ] || exec_args+=(--kernel_args "$KERNEL_ARGS")
-t0=$SECONDS
+# kunit.sh configures, builds and runs it as it does work/build's, and
+# checks the log for splats; the glob takes mmu_notifier_stress and
+# mmu_notifier_twopass.
 rc=0
-# The glob takes mmu_notifier_stress and mmu_notifier_twopass.
-(cd "$tree" && python3 tools/testing/kunit/kunit.py exec --arch=um \
-	--build_dir="$build" --kunitconfig="$kunitconfig" "${exec_args[@]}" \
-	'mmu_notifier_[st][tw]*') || rc=$?
-say "ran in $((SECONDS - t0)) s"
+KUNIT_GLOB='mmu_notifier_[st][tw]*' LINUX_DIR=$tree BUILD_DIR=$BISECT_DIR/build \
+	"$BENCH_DIR/kunit.sh" um debug debug.config || rc=$?
 if [ -n "$twopass" ] && ! grep -q '# mmu_notifier_twopass: pass:[1-9]' "$build/test.log"; then
 	rc=1
 	say "the two-pass suite did not pass (kernel log: $build/test.log)"
 fi
-"$BENCH_DIR/splat-check.sh" "$build/test.log" || rc=1
 [ $rc -eq 0 ] || die "the stress cases failed (kernel log: $build/test.log)"
