@@ -8,7 +8,8 @@
 # that other steps of "make check" leave at HEAD: work/build/kunit-m (x86_64
 # tinyconfig with KVM, KUnit and its tests as modules, and every option
 # the series touches: kunit-m.sh) and work/build/kunit-um-debug (the UML
-# KUnit kernel with the debug options: "kunit.sh um debug debug.config").
+# KUnit kernel with the debug options: "kunit.sh um debug debug.config
+# kasan-outline.config").
 # So each step back rebuilds only what that commit changes: make's
 # dependency files and Kconfig's per-option files decide.  Where one of
 # these directories is not at HEAD, its step is run first.  At the end, or
@@ -40,7 +41,7 @@ if [ "$(cat "$xbuild/tree-state" 2>/dev/null)" != "$state" ]; then
 fi
 if [ "$(cat "$ubuild/tree-state-passed" 2>/dev/null)" != "$state" ]; then
 	say "bisect: building and testing HEAD in ${ubuild#"$TOP"/} first"
-	"$BENCH_DIR/kunit.sh" um debug debug.config >"$ubuild.log" 2>&1 ||
+	"$BENCH_DIR/kunit.sh" um debug debug.config kasan-outline.config >"$ubuild.log" 2>&1 ||
 		{ cat "$ubuild.log" >&2; die "HEAD fails the KUnit suite on UML"; }
 fi
 
@@ -145,9 +146,10 @@ for line in "${commits[@]}"; do
 		say "x86_64: nothing its build compiles differs from the newer patch, which built"
 		echo "not rebuilt: nothing it compiles differs from the newer patch" >"$log"
 	else
-		# make's syncconfig follows a change of the Kconfig files.
+		# make's syncconfig follows a change of the Kconfig files.  No
+		# bzImage: compressing and packing vmlinux is no patch's concern.
 		if ! make -C "$LINUX_DIR" O="$xbuild" ARCH=x86_64 CC="ccache gcc" \
-			-j"$JOBS" all </dev/null >"$log" 2>&1; then
+			-j"$JOBS" vmlinux modules </dev/null >"$log" 2>&1; then
 			tail -30 "$log" >&2
 			die "$name does not build on x86_64 (log: $log)"
 		fi
@@ -173,7 +175,7 @@ for line in "${commits[@]}"; do
 		# above made sure), and it is this patch's kernel.
 		say "UML: nothing its build compiles differs from the newer patch, whose kernel passed the suites"
 	else
-		"$BENCH_DIR/kunit.sh" um debug debug.config \
+		"$BENCH_DIR/kunit.sh" um debug debug.config kasan-outline.config \
 			>"$log_dir/kunit-$i.log" 2>&1 || {
 			cat "$log_dir/kunit-$i.log" >&2
 			die "$name fails the KUnit suite on UML"
