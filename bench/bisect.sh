@@ -155,7 +155,7 @@ for line in "${commits[@]}"; do
 		fi
 		# What the config asks for, where this commit has the option.
 		for want in CONFIG_KUNIT=m CONFIG_KVM=m CONFIG_KVM_INTEL=m \
-			CONFIG_KVM_AMD=m CONFIG_DEBUG_VM=y CONFIG_MMU_NOTIFIER_TEST=y; do
+			CONFIG_DEBUG_VM=y CONFIG_MMU_NOTIFIER_TEST=y; do
 			opt=${want%=*}
 			grep -rqx "config ${opt#CONFIG_}" --include='Kconfig*' \
 				"$LINUX_DIR/mm" "$LINUX_DIR/lib" "$LINUX_DIR/arch/x86/kvm" || continue
