@@ -146,8 +146,8 @@ for line in "${commits[@]}"; do
 		say "x86_64: nothing its build compiles differs from the newer patch, which built"
 		echo "not rebuilt: nothing it compiles differs from the newer patch" >"$log"
 	else
-		# make's syncconfig follows a change of the Kconfig files.  No
-		# bzImage: compressing and packing vmlinux is no patch's concern.
+		# make's syncconfig follows a change of the Kconfig files.
+		# No bzImage: packing vmlinux is no patch's concern.
 		if ! make -C "$LINUX_DIR" O="$xbuild" ARCH=x86_64 CC="ccache gcc" \
 			-j"$JOBS" vmlinux modules </dev/null >"$log" 2>&1; then
 			tail -30 "$log" >&2

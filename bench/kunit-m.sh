@@ -27,7 +27,8 @@ config_kunit_m "$LINUX_DIR" "$build" "$log" || {
 # What Kconfig made of the request: KUnit and KVM modules, and the
 # built-in-only test off (not set, or not offered at all).
 bad=0
-for want in CONFIG_KUNIT=m CONFIG_KVM=m CONFIG_DEBUG_VM=y CONFIG_MMU_NOTIFIER_TEST=y; do
+for want in CONFIG_KUNIT=m CONFIG_KVM=m CONFIG_KVM_INTEL=m CONFIG_DEBUG_VM=y \
+	CONFIG_MMU_NOTIFIER_TEST=y; do
 	grep -qx "$want" "$build/.config" || {
 		warn "expected $want in $build/.config"
 		bad=1
@@ -38,7 +39,7 @@ if grep -q '^CONFIG_MMU_NOTIFIER_KUNIT_TEST=' "$build/.config"; then
 	bad=1
 fi
 [ "$bad" -eq 0 ] || die "Kconfig did not resolve the series' options as expected"
-say "Kconfig: CONFIG_KUNIT=m, CONFIG_KVM=m, DEBUG_VM and the test device on, CONFIG_MMU_NOTIFIER_KUNIT_TEST off"
+say "Kconfig: CONFIG_KUNIT=m, CONFIG_KVM=m with kvm_intel, DEBUG_VM and the test device on, CONFIG_MMU_NOTIFIER_KUNIT_TEST off"
 
 say "building vmlinux and modules (KUNIT=m, $(grep -c '=m$' "$build/.config") modules)"
 if ! kmake -j"$JOBS" all >>"$log" 2>&1; then

@@ -52,10 +52,16 @@ check_rev() {
 		t=$(target_of "$f")
 		[ -z "$t" ] || targets+=("$t")
 	done
-	# One make for all of them: each make costs a walk of the tree.
-	make -C "$tree" O="$build" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" \
-		C=2 W=1 "${targets[@]}" >"$out/sparse-$name.log" 2>&1 ||
-		die "building ${targets[*]} on the $name tree failed (log: $out/sparse-$name.log)"
+	# One make for all of them: each make costs a walk of the tree.  With
+	# no target, make would build the whole kernel.
+	if [ ${#targets[@]} -eq 0 ]; then
+		: >"$out/sparse-$name.log"
+	elif ! make -C "$tree" O="$build" ARCH=x86_64 CC="ccache gcc" \
+		-j"$JOBS" --output-sync=target C=2 W=1 "${targets[@]}" \
+		>"$out/sparse-$name.log" 2>&1; then
+		tail -30 "$out/sparse-$name.log" >&2
+		die "building the series' objects on the $name tree failed (log: $out/sparse-$name.log)"
+	fi
 	normalize <"$out/sparse-$name.log" >"$out/sparse-$name.txt"
 	for f in "${files[@]}"; do
 		[ -f "$tree/$f" ] || continue

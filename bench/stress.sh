@@ -7,11 +7,10 @@
 # tree's HEAD, grafted into the second work tree (bisect-tree.sh), and run.
 # The kernel is the one of "kunit.sh um debug debug.config
 # kasan-outline.config" (lockdep, atomic-sleep checks, KASAN and
-# DEBUG_VM): the same .config (the bench's
-# files are built under the suite's own option), built in the directory
-# that mutants.sh builds its mutants in next, and at the same path from
-# build directory to tree as work/build, so that ccache has every other
-# object already.
+# DEBUG_VM): the same .config (the bench's files are built under the
+# suite's own option), built in the directory that mutants.sh builds its
+# mutants in next, and at the same path from build directory to tree as
+# work/build, so that ccache has every other object already.
 # Where the tree has 7.1's two-pass interval notifiers (invalidate_finish),
 # bench/mmu_notifier_twopass.c is built in beside it and must pass too.
 # Fails if a case fails or the kernel log shows a splat.  KERNEL_ARGS adds
