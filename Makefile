@@ -41,7 +41,7 @@ kunit-x86_64: deps-check
 
 # UML with the debug options; the x86_64 kernel has them always.
 kunit-debug: deps-check
-	@$(B)/kunit.sh um debug debug.config kasan-outline.config
+	@$(B)/kunit.sh um debug
 
 # The randomized model and concurrency stress, bench code (bench/stress.sh).
 stress: deps-check

@@ -8,8 +8,7 @@
 # that other steps of "make check" leave at HEAD: work/build/kunit-m (x86_64
 # tinyconfig with KVM, KUnit and its tests as modules, and every option
 # the series touches: kunit-m.sh) and work/build/kunit-um-debug (the UML
-# KUnit kernel with the debug options: "kunit.sh um debug debug.config
-# kasan-outline.config").
+# KUnit kernel with the debug options: "kunit.sh um debug").
 # So each step back rebuilds only what that commit changes: make's
 # dependency files and Kconfig's per-option files decide.  Where one of
 # these directories is not at HEAD, its step is run first.  At the end, or
@@ -41,7 +40,7 @@ if [ "$(cat "$xbuild/tree-state" 2>/dev/null)" != "$state" ]; then
 fi
 if [ "$(cat "$ubuild/tree-state-passed" 2>/dev/null)" != "$state" ]; then
 	say "bisect: building and testing HEAD in ${ubuild#"$TOP"/} first"
-	"$BENCH_DIR/kunit.sh" um debug debug.config kasan-outline.config >"$ubuild.log" 2>&1 ||
+	"$BENCH_DIR/kunit.sh" um debug >"$ubuild.log" 2>&1 ||
 		{ cat "$ubuild.log" >&2; die "HEAD fails the KUnit suite on UML"; }
 fi
 
@@ -175,7 +174,7 @@ for line in "${commits[@]}"; do
 		# above made sure), and it is this patch's kernel.
 		say "UML: nothing its build compiles differs from the newer patch, whose kernel passed the suites"
 	else
-		"$BENCH_DIR/kunit.sh" um debug debug.config kasan-outline.config \
+		"$BENCH_DIR/kunit.sh" um debug \
 			>"$log_dir/kunit-$i.log" 2>&1 || {
 			cat "$log_dir/kunit-$i.log" >&2
 			die "$name fails the KUnit suite on UML"

@@ -8,7 +8,7 @@
 steps=(
 	"series/ applies to the base|tree.sh --exact"
 	"checkpatch --strict on every patch|checkpatch.sh"
-	"KUnit suite on UML with lockdep, atomic-sleep checks and KASAN|kunit.sh um debug debug.config kasan-outline.config"
+	"KUnit suite on UML with lockdep, atomic-sleep checks and KASAN|kunit.sh um debug"
 	"KUnit suite on x86_64 SMP (QEMU, 2 CPUs) with lockdep, atomic-sleep checks and KASAN|kunit.sh x86_64"
 	"x86_64 guest: the suite twice in one boot, then KVM_CREATE_VM registers KVM's notifier|kvm-guest.sh"
 	"x86_64 guest: mm selftest mmu_notifier_oom, a real OOM kill (run_vmtests.sh -t mmu_notifier, twice)|selftest.sh"

@@ -6,7 +6,8 @@
 #
 # NAME names the build directory (work/build/kunit-ARCH[-NAME]); each
 # FRAGMENT is a Kconfig fragment from configs/ added to the suite's
-# kunitconfig.  Builds are incremental and go through ccache.  x86_64 runs
+# kunitconfig.  "x86_64" alone and "um debug" add configs/debug.config
+# themselves (UML with configs/kasan-outline.config).  Builds are incremental and go through ccache.  x86_64 runs
 # under QEMU: with KVM if a short probe boot under KVM works, else TCG.
 # KERNEL_ARGS adds to the kernel command line.
 # Fails if a case fails or the kernel log shows a splat (splat-check.sh).
@@ -26,6 +27,11 @@ fragments=(mmu_notifier.kunitconfig)
 # The x86_64 kernel is also the one kvm-guest.sh and selftest.sh boot, and
 # has the debug options: one x86_64 build serves every step that boots one.
 [ "$arch" = x86_64 ] && [ -z "$name" ] && fragments+=(selftest.config debug.config)
+# The UML kernel named debug has them too, KASAN's checks as calls: every
+# caller gets the same fragments, so the build directories they share
+# keep one .config.
+[ "$arch" = um ] && [ "$name" = debug ] &&
+	fragments+=(debug.config kasan-outline.config)
 fragments+=("$@")
 # The suite that WARNs on purpose, where the tree has it (not at the fix
 # posting alone): the bench runs it, a default kunit.py run does not.

@@ -5,13 +5,13 @@
 # Each mutant is a small patch that breaks one thing the series fixes or
 # guards.  It is applied on top of the series in the second work tree
 # (bisect-tree.sh), and the UML KUnit kernel of the debug step ("kunit.sh
-# um debug debug.config kasan-outline.config": DEBUG_VM, so that the
-# series' debug check runs too, lockdep and KASAN) is built there
-# incrementally and run; its paths match work/build's, so ccache has every
-# object but the mutated ones.  A mutant is killed when at least one named
-# case fails, the run ends within MUTANT_TIMEOUT seconds (no hang) and
-# kunit.py saw no crash; a mutant with an "Expect-log:" line must also make
-# the kernel log say that.  Prints a table: mutant, the cases that killed it,
+# um debug": DEBUG_VM, so that the series' debug check runs too, lockdep
+# and KASAN) is built there incrementally and run; its paths match
+# work/build's, so ccache has every object but the mutated ones.  A mutant
+# is killed when at least one named case fails, the run ends within
+# MUTANT_TIMEOUT seconds (no hang) and kunit.py saw no crash; a mutant
+# with an "Expect-log:" line must also make the kernel log say that.
+# Prints a table: mutant, the cases that killed it,
 # time.  A mutant that survives fails the step and is named.
 . "$(dirname "$0")/lib.sh"
 need_tree
@@ -41,7 +41,7 @@ for m in "${mutants[@]}"; do
 	fi
 	t0=$SECONDS
 	KUNIT_TIMEOUT=$timeout_s LINUX_DIR=$tree BUILD_DIR=$build \
-		"$BENCH_DIR/kunit.sh" um debug debug.config kasan-outline.config \
+		"$BENCH_DIR/kunit.sh" um debug \
 		>"$out/$name.log" 2>&1 || true
 	t=$((SECONDS - t0))
 	git -C "$tree" checkout -q -f "$head"

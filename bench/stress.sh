@@ -5,12 +5,12 @@
 #
 # bench/mmu_notifier_stress.c is built into a UML KUnit kernel of the work
 # tree's HEAD, grafted into the second work tree (bisect-tree.sh), and run.
-# The kernel is the one of "kunit.sh um debug debug.config
-# kasan-outline.config" (lockdep, atomic-sleep checks, KASAN and
-# DEBUG_VM): the same .config (the bench's files are built under the
-# suite's own option), built in the directory that mutants.sh builds its
-# mutants in next, and at the same path from build directory to tree as
-# work/build, so that ccache has every other object already.
+# The kernel is the one of "kunit.sh um debug" (lockdep, atomic-sleep
+# checks, KASAN and DEBUG_VM): the same .config (the bench's files are
+# built under the suite's own option), built in the directory that
+# mutants.sh builds its mutants in next, and at the same path from build
+# directory to tree as work/build, so that ccache has every other object
+# already.
 # Where the tree has 7.1's two-pass interval notifiers (invalidate_finish),
 # bench/mmu_notifier_twopass.c is built in beside it and must pass too.
 # Fails if a case fails or the kernel log shows a splat.  KERNEL_ARGS adds
@@ -39,7 +39,7 @@ trap 'git -C "$tree" checkout -q -f --detach "$head"; rm -f "$tree"/lib/mmu_noti
 # mmu_notifier_twopass.
 rc=0
 KUNIT_GLOB='mmu_notifier_[st][tw]*' LINUX_DIR=$tree BUILD_DIR=$BISECT_DIR/build \
-	"$BENCH_DIR/kunit.sh" um debug debug.config kasan-outline.config || rc=$?
+	"$BENCH_DIR/kunit.sh" um debug || rc=$?
 if [ -n "$twopass" ] && ! grep -q '# mmu_notifier_twopass: pass:[1-9]' "$build/test.log"; then
 	rc=1
 	say "the two-pass suite did not pass (kernel log: $build/test.log)"
