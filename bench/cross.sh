@@ -94,7 +94,8 @@ check_rev() {
 	done < <(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=y$/\1/p' "$CONFIG_DIR/cross-$arch.config")
 	mapfile -t t < <(targets)
 	t=(prepare "${t[@]}")
-	[ "$arch" = i386 ] && t+=(headers)
+	# The user-space half reads the series' uapi headers only.
+	[ "$arch$name" = i386series ] && t+=(headers)
 	say "$arch, $name: make ${t[*]}"
 	make -C "$tree" O="$build" "${make_args[@]}" "${t[@]}" \
 		>"$out/build-$name.log" 2>&1 || {
