@@ -79,9 +79,15 @@ check_rev() {
 	local rev=$1 name=$2 opt
 	local -a t
 	git -C "$tree" checkout -q --detach "$rev"
-	make -C "$tree" O="$build" "${make_args[@]}" "$defconfig" \
-		>"$out/config-$name.log" 2>&1 ||
-		die "$defconfig failed on the $name tree (log: $out/config-$name.log)"
+	# The series starts from the base's .config: the defconfig is the
+	# same, only the series' own options are new.
+	if [ "$name" = base ]; then
+		make -C "$tree" O="$build" "${make_args[@]}" "$defconfig" \
+			>"$out/config-$name.log" 2>&1 ||
+			die "$defconfig failed on the $name tree (log: $out/config-$name.log)"
+	else
+		: >"$out/config-$name.log"
+	fi
 	cat "$CONFIG_DIR/cross-$arch.config" >>"$build/.config"
 	make -C "$tree" O="$build" "${make_args[@]}" olddefconfig \
 		>>"$out/config-$name.log" 2>&1 ||
