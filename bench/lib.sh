@@ -88,6 +88,24 @@ boot_x86_guest() {
 	return $rc
 }
 
+# For the steps that build the bench's own changes in the work tree itself
+# (stress.sh's grafts, mutants.sh's mutants), where step 3's UML debug
+# kernel is built already: refuse uncommitted changes, which they would
+# lose, and on exit put the tree back to HEAD.  $1 names the step; the
+# other arguments are files it may add, removed on exit.
+borrow_work_tree() {
+	[ -z "$(git -C "$LINUX_DIR" status --porcelain --untracked-files=no)" ] ||
+		die "${LINUX_DIR#"$TOP"/} has uncommitted changes: commit them (and 'make export') first; $1 changes the tree while it runs"
+	local f
+	for f in "${@:2}"; do
+		[ ! -e "$LINUX_DIR/$f" ] ||
+			die "${LINUX_DIR#"$TOP"/}/$f exists: $1 would overwrite it"
+	done
+	shift
+	BORROWED_NEW=("${@/#/"$LINUX_DIR"/}")
+	trap 'git -C "$LINUX_DIR" reset -q --hard HEAD; rm -f "${BORROWED_NEW[@]}"' EXIT
+}
+
 # Run git in the kernel work tree with the project identity.
 kgit() {
 	git -C "$LINUX_DIR" -c user.name="$PROJECT_IDENT_NAME" \

@@ -3,12 +3,12 @@
 # The mutation gate: every mutant in bench/mutants/ must be killed.
 #
 # Each mutant is a small patch that breaks one thing the series fixes or
-# guards.  It is applied on top of the series in the second work tree
-# (bisect-tree.sh), and the UML KUnit kernel of the debug step ("kunit.sh
-# um debug": DEBUG_VM, so that the series' debug check runs too, lockdep
-# and KASAN) is built there incrementally and run; its paths match
-# work/build's, so ccache has every object but the mutated ones.  A mutant
-# is killed when at least one named case fails, the run ends within
+# guards.  It is applied on top of the series in the work tree (which must
+# have no uncommitted changes, and is put back to HEAD after each), and
+# the UML KUnit kernel of the debug step ("kunit.sh um debug": DEBUG_VM,
+# so that the series' debug check runs too, lockdep and KASAN) is rebuilt
+# in its build directory and run: only the mutated objects are compiled.
+# A mutant is killed when at least one named case fails, the run ends within
 # MUTANT_TIMEOUT seconds (no hang) and kunit.py saw no crash; a mutant
 # with an "Expect-log:" line must also make the kernel log say that.
 # Prints a table: mutant, the cases that killed it,
@@ -19,13 +19,12 @@ need_tree
 timeout_s=${MUTANT_TIMEOUT:-300}
 mapfile -t mutants < <(find "$BENCH_DIR/mutants" -name '*.patch' | sort)
 [ ${#mutants[@]} -gt 0 ] || die "no mutants in $BENCH_DIR/mutants"
-head=$(git -C "$LINUX_DIR" rev-parse HEAD)
-tree=$("$BENCH_DIR/bisect-tree.sh")
-build=$BISECT_DIR/build
+borrow_work_tree "make mutants"
+tree=$LINUX_DIR
+build=$BUILD_DIR
 out=$build/mutants
 mkdir -p "$out"
 
-git -C "$tree" checkout -q -f --detach "$head"
 rows=()
 survivors=()
 for m in "${mutants[@]}"; do
@@ -33,18 +32,17 @@ for m in "${mutants[@]}"; do
 	what=$(sed -n 's/^Mutant: //p' "$m")
 	expect=$(sed -n 's/^Expect-log: //p' "$m")
 	say "mutant $name: $what"
-	if ! git -C "$tree" apply "$m" 2>"$out/$name.apply"; then
+	if ! git -C "$tree" apply --index "$m" 2>"$out/$name.apply"; then
 		cat "$out/$name.apply" >&2
 		survivors+=("$name (no longer applies to the series)")
 		rows+=("$name|does not apply|-")
 		continue
 	fi
 	t0=$SECONDS
-	KUNIT_TIMEOUT=$timeout_s LINUX_DIR=$tree BUILD_DIR=$build \
-		"$BENCH_DIR/kunit.sh" um debug \
+	KUNIT_TIMEOUT=$timeout_s "$BENCH_DIR/kunit.sh" um debug \
 		>"$out/$name.log" 2>&1 || true
 	t=$((SECONDS - t0))
-	git -C "$tree" checkout -q -f "$head"
+	git -C "$tree" reset -q --hard HEAD
 	killers=$(grep -oE '\[FAILED\] mn_test_[a-z0-9_]+' "$out/$name.log" |
 		awk '{print $2}' | sort -u | paste -sd, - || true)
 	log=$build/kunit-um-debug/test.log
@@ -66,7 +64,6 @@ for m in "${mutants[@]}"; do
 		rows+=("$name|$killers${expect:+ + log: \"$expect\"}|${t} s")
 	fi
 done
-git -C "$tree" checkout -q -f --detach base
 
 printf '\n%-32s %-8s %s\n' mutant time "killed by" >&2
 for r in "${rows[@]}"; do
