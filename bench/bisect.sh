@@ -5,13 +5,14 @@
 #
 # The commits before HEAD are checked out one by one, newest first, in the
 # work tree itself, and built incrementally in the two build directories
-# that other steps of "make check" leave at HEAD: work/build/kunit-m (x86_64
-# tinyconfig with KVM, KUnit and its tests as modules, and every option
-# the series touches: kunit-m.sh) and work/build/kunit-um-debug (the UML
-# KUnit kernel with the debug options: "kunit.sh um debug").
+# of other steps of "make check": work/build/kunit-m (x86_64 tinyconfig
+# with KVM, KUnit and its tests as modules, and every option the series
+# touches: kunit-m.sh) and work/build/kunit-um-debug (the UML KUnit kernel
+# with the debug options: "kunit.sh um debug").  Each is brought to HEAD
+# first where it is not there (in make check, the UML one holds the last
+# mutant of mutants.sh: a rebuild of one file and a run of the suite).
 # So each step back rebuilds only what that commit changes: make's
-# dependency files and Kconfig's per-option files decide.  Where one of
-# these directories is not at HEAD, its step is run first.  At the end, or
+# dependency files and Kconfig's per-option files decide.  At the end, or
 # on any failure, the work tree goes back to its branch.
 #
 # One shortcut, checked as it is taken: on x86, asm/tlbflush.h includes
@@ -25,6 +26,7 @@
 . "$(dirname "$0")/lib.sh"
 need_tree
 
+check_borrowed
 [ -z "$(git -C "$LINUX_DIR" status --porcelain --untracked-files=no)" ] ||
 	die "${LINUX_DIR#"$TOP"/} has uncommitted changes: commit them (and 'make export') first; bisect checks out each commit in it"
 branch=$(git -C "$LINUX_DIR" symbolic-ref -q --short HEAD) ||

@@ -88,22 +88,56 @@ boot_x86_guest() {
 	return $rc
 }
 
-# For the steps that build the bench's own changes in the work tree itself
+# The steps that build the bench's own changes in the work tree itself
 # (stress.sh's grafts, mutants.sh's mutants), where step 3's UML debug
-# kernel is built already: refuse uncommitted changes, which they would
-# lose, and on exit put the tree back to HEAD.  $1 names the step; the
-# other arguments are files it may add, removed on exit.
+# kernel is built already, borrow it: borrow_work_tree STEP refuses
+# uncommitted changes, which would mix with the step's, and the leftovers
+# of a borrow that was killed; borrowed PATH names each file of the tree
+# before the step changes or adds it; on exit each is put back as HEAD
+# has it (a new file is removed), and nothing else is touched.  A note in
+# the tree's git directory names the files until then.
+borrow_note() {
+	git -C "$LINUX_DIR" rev-parse --path-format=absolute --git-path mmn-borrowed
+}
+check_borrowed() {
+	local note files
+	note=$(borrow_note)
+	[ -f "$note" ] || return 0
+	files=$(tail -n +2 "$note" | paste -sd' ')
+	die "$(head -1 "$note") was stopped before it put ${LINUX_DIR#"$TOP"/} back${files:+ ($files)}: 'git -C ${LINUX_DIR#"$TOP"/} checkout HEAD -- FILE' puts back one you did not change since (rm a new one), then 'rm $note'"
+}
 borrow_work_tree() {
+	check_borrowed
 	[ -z "$(git -C "$LINUX_DIR" status --porcelain --untracked-files=no)" ] ||
 		die "${LINUX_DIR#"$TOP"/} has uncommitted changes: commit them (and 'make export') first; $1 changes the tree while it runs"
-	local f
-	for f in "${@:2}"; do
-		[ ! -e "$LINUX_DIR/$f" ] ||
-			die "${LINUX_DIR#"$TOP"/}/$f exists: $1 would overwrite it"
+	BORROW_NOTE=$(borrow_note)
+	BORROWER=$1
+	echo "$BORROWER" >"$BORROW_NOTE"
+	BORROWED=()
+	trap 'give_back_work_tree && rm -f "$BORROW_NOTE"' EXIT
+}
+borrowed() {
+	[ ! -e "$LINUX_DIR/$1" ] || git -C "$LINUX_DIR" cat-file -e "HEAD:$1" 2>/dev/null ||
+		die "${LINUX_DIR#"$TOP"/}/$1 is not HEAD's: $BORROWER would overwrite it"
+	BORROWED+=("$1")
+	echo "$1" >>"$BORROW_NOTE"
+}
+# Puts back what was borrowed so far; the note stays until the step ends.
+give_back_work_tree() {
+	local f bad=0
+	for f in "${BORROWED[@]}"; do
+		if git -C "$LINUX_DIR" cat-file -e "HEAD:$f" 2>/dev/null; then
+			git -C "$LINUX_DIR" checkout -q HEAD -- "$f" || bad=1
+		else
+			rm -f "$LINUX_DIR/$f" || bad=1
+		fi
 	done
-	shift
-	BORROWED_NEW=("${@/#/"$LINUX_DIR"/}")
-	trap 'git -C "$LINUX_DIR" reset -q --hard HEAD; rm -f "${BORROWED_NEW[@]}"' EXIT
+	if [ $bad -ne 0 ]; then
+		warn "could not put back every file that $BORROW_NOTE names"
+		return 1
+	fi
+	BORROWED=()
+	echo "$BORROWER" >"$BORROW_NOTE"
 }
 
 # Run git in the kernel work tree with the project identity.
@@ -290,8 +324,9 @@ config_unmet() {
 # Build bench/$2, a KUnit file of the bench's own (not of the series), into
 # kernel tree $1 as lib/$2, under CONFIG_$3: a bool that selects
 # MMU_NOTIFIER, added unless the tree has that option already; any further
-# arguments are compiler flags for it.  The tree
-# is a scratch work tree of the bench: "git checkout -f" undoes this.
+# arguments are compiler flags for it.  Changes lib/$2, lib/Makefile and
+# maybe Kconfig: for a caller that borrows the work tree, borrowed names
+# them first.
 graft_kunit_file() {
 	local tree=$1 file=$2 sym=$3 obj
 	shift 3

@@ -2,7 +2,7 @@
 /*
  * Stress of the mmu_notifier pairing rules, for "make stress"
  * (bench/stress.sh).  Not part of the series: stress.sh copies this file
- * into lib/ of a scratch work tree of the series.
+ * into lib/ of the work tree for the run, and takes it out again.
  *
  * mn_stress_random makes MN_RAND_STEPS seeded random invalidations of
  * random ranges, blockable, not blockable and the OOM reaper's, over a

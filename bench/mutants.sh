@@ -32,7 +32,8 @@ for m in "${mutants[@]}"; do
 	what=$(sed -n 's/^Mutant: //p' "$m")
 	expect=$(sed -n 's/^Expect-log: //p' "$m")
 	say "mutant $name: $what"
-	if ! git -C "$tree" apply --index "$m" 2>"$out/$name.apply"; then
+	while read -r f; do borrowed "$f"; done < <(git apply --numstat "$m" | cut -f3-)
+	if ! git -C "$tree" apply "$m" 2>"$out/$name.apply"; then
 		cat "$out/$name.apply" >&2
 		survivors+=("$name (no longer applies to the series)")
 		rows+=("$name|does not apply|-")
@@ -42,7 +43,7 @@ for m in "${mutants[@]}"; do
 	KUNIT_TIMEOUT=$timeout_s "$BENCH_DIR/kunit.sh" um debug \
 		>"$out/$name.log" 2>&1 || true
 	t=$((SECONDS - t0))
-	git -C "$tree" reset -q --hard HEAD
+	give_back_work_tree || die "$name: could not put the work tree back"
 	killers=$(grep -oE '\[FAILED\] mn_test_[a-z0-9_]+' "$out/$name.log" |
 		awk '{print $2}' | sort -u | paste -sd, - || true)
 	log=$build/kunit-um-debug/test.log

@@ -16,17 +16,23 @@
 . "$(dirname "$0")/lib.sh"
 need_tree
 
-borrow_work_tree "make stress" lib/mmu_notifier_stress.c lib/mmu_notifier_twopass.c
+borrow_work_tree "make stress"
 tree=$LINUX_DIR
 build=$BUILD_DIR/kunit-um-debug
 
-graft_kunit_file "$tree" mmu_notifier_stress.c MMU_NOTIFIER_KUNIT_TEST
+grafts=(mmu_notifier_stress.c)
 # Where the tree has 7.1's two-pass interval notifiers, their cases too.
 twopass=
 if grep -q invalidate_finish "$tree/include/linux/mmu_notifier.h"; then
 	twopass=y
-	graft_kunit_file "$tree" mmu_notifier_twopass.c MMU_NOTIFIER_KUNIT_TEST
+	grafts+=(mmu_notifier_twopass.c)
 fi
+borrowed Kconfig
+borrowed lib/Makefile
+for f in "${grafts[@]}"; do
+	borrowed "lib/$f"
+	graft_kunit_file "$tree" "$f" MMU_NOTIFIER_KUNIT_TEST
+done
 
 # kunit.sh configures, builds and runs it as it does work/build's, and
 # checks the log for splats; the glob takes mmu_notifier_stress and

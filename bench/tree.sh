@@ -226,6 +226,7 @@ fi
 if [ -d "$LINUX_DIR" ]; then
 	op=$(in_progress)
 	[ -z "$op" ] || die "a git operation is in progress in $LINUX_DIR ($op): finish or abort it first"
+	check_borrowed
 fi
 # Changed or new files (Debian's .gitignore hides the new ones from status).
 dirty_files() {
