@@ -25,6 +25,16 @@ steps=(
 	"every patch builds and passes on its own|bisect.sh"
 )
 
+# What the machine costs where kernel builds spend it, to compare runs by:
+# starting processes and writing fresh memory.
+t0=$(date +%s.%N)
+for _ in $(seq 200); do /bin/true; done
+t1=$(date +%s.%N)
+python3 -c 'x = b"\1" * (1 << 30)'
+t2=$(date +%s.%N)
+machine="machine: 200 starts of /bin/true in $(awk "BEGIN { printf \"%.2f\", $t1 - $t0 }") s, 1 GiB of fresh memory written in $(awk "BEGIN { printf \"%.2f\", $t2 - $t1 }") s"
+say "$machine"
+
 passed=0
 failed=0
 results=()
@@ -48,5 +58,6 @@ done
 
 printf '\n'
 printf '%s\n' "${results[@]}"
+printf '%s\n' "$machine"
 printf 'check: %d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]
