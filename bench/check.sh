@@ -30,9 +30,9 @@ steps=(
 t0=$(date +%s.%N)
 for _ in $(seq 200); do /bin/true; done
 t1=$(date +%s.%N)
-python3 -c 'x = b"\1" * (1 << 30)'
-t2=$(date +%s.%N)
-machine="machine: 200 starts of /bin/true in $(awk "BEGIN { printf \"%.2f\", $t1 - $t0 }") s, 1 GiB of fresh memory written in $(awk "BEGIN { printf \"%.2f\", $t2 - $t1 }") s"
+mem="$(python3 -c 'x = b"\1" * (1 << 30)' 2>/dev/null &&
+	awk "BEGIN { printf \"%.2f s\", $(date +%s.%N) - $t1 }")" || mem="n/a (no free GiB)"
+machine="machine: 200 starts of /bin/true in $(awk "BEGIN { printf \"%.2f\", $t1 - $t0 }") s, 1 GiB of fresh memory written in $mem"
 say "$machine"
 
 passed=0

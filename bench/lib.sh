@@ -103,7 +103,7 @@ check_borrowed() {
 	local note files
 	note=$(borrow_note)
 	[ -f "$note" ] || return 0
-	files=$(tail -n +2 "$note" | paste -sd' ')
+	files=$(tail -n +2 "$note" | sort -u | paste -sd' ')
 	die "$(head -1 "$note") was stopped before it put ${LINUX_DIR#"$TOP"/} back${files:+ ($files)}: 'git -C ${LINUX_DIR#"$TOP"/} checkout HEAD -- FILE' puts back one you did not change since (rm a new one), then 'rm $note'"
 }
 borrow_work_tree() {
@@ -114,7 +114,7 @@ borrow_work_tree() {
 	BORROWER=$1
 	echo "$BORROWER" >"$BORROW_NOTE"
 	BORROWED=()
-	trap 'give_back_work_tree && rm -f "$BORROW_NOTE"' EXIT
+	trap 'give_back_work_tree && rm -f "$BORROW_NOTE" || exit 1' EXIT
 }
 borrowed() {
 	[ ! -e "$LINUX_DIR/$1" ] || git -C "$LINUX_DIR" cat-file -e "HEAD:$1" 2>/dev/null ||

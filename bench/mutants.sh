@@ -32,7 +32,7 @@ for m in "${mutants[@]}"; do
 	what=$(sed -n 's/^Mutant: //p' "$m")
 	expect=$(sed -n 's/^Expect-log: //p' "$m")
 	say "mutant $name: $what"
-	while read -r f; do borrowed "$f"; done < <(git apply --numstat "$m" | cut -f3-)
+	while read -r f; do borrowed "$f"; done < <(git -C "$tree" apply --numstat "$m" | cut -f3-)
 	if ! git -C "$tree" apply "$m" 2>"$out/$name.apply"; then
 		cat "$out/$name.apply" >&2
 		survivors+=("$name (no longer applies to the series)")
