@@ -26,9 +26,7 @@
 . "$(dirname "$0")/lib.sh"
 need_tree
 
-check_borrowed
-[ -z "$(git -C "$LINUX_DIR" status --porcelain --untracked-files=no)" ] ||
-	die "${LINUX_DIR#"$TOP"/} has uncommitted changes: commit them (and 'make export') first; bisect checks out each commit in it"
+need_clean_tree "make bisect"
 branch=$(git -C "$LINUX_DIR" symbolic-ref -q --short HEAD) ||
 	die "${LINUX_DIR#"$TOP"/} is not on a branch: check out the series' branch first"
 

@@ -7,8 +7,9 @@
 # NAME names the build directory (work/build/kunit-ARCH[-NAME]); each
 # FRAGMENT is a Kconfig fragment from configs/ added to the suite's
 # kunitconfig.  "x86_64" alone and "um debug" add configs/debug.config
-# themselves (UML with configs/kasan-outline.config).  Builds are incremental and go through ccache.  x86_64 runs
-# under QEMU: with KVM if a short probe boot under KVM works, else TCG.
+# themselves (UML with configs/kasan-outline.config).  Builds are
+# incremental and go through ccache.  x86_64 runs under QEMU: with KVM if
+# a short probe boot under KVM works, else TCG.
 # KERNEL_ARGS adds to the kernel command line.
 # Fails if a case fails or the kernel log shows a splat (splat-check.sh).
 . "$(dirname "$0")/lib.sh"

@@ -75,9 +75,9 @@ export PYTHONDONTWRITEBYTECODE=1
 # Boot x86_64 kernel $1 with initramfs $2 and command line $3 under QEMU's
 # TCG with -cpu EPYC (emulated SVM: kvm_amd loads and VMs can be created),
 # two CPUs and 1 GiB, for at most $5 seconds.  qboot, as kunit.py boots
-# it: its MP table lists both CPUs to a kernel without ACPI.  The serial console goes to
-# $4.log, and without carriage returns to $4.txt.  Returns QEMU's status
-# (124: the time ran out).
+# it: its MP table lists both CPUs to a kernel without ACPI.  The serial
+# console goes to $4.log, and without carriage returns to $4.txt.  Returns
+# QEMU's status (124: the time ran out).
 boot_x86_guest() {
 	local rc=0
 	timeout "$5" qemu-system-x86_64 -accel tcg -cpu EPYC -m 1024 -smp 2 \
@@ -106,10 +106,15 @@ check_borrowed() {
 	files=$(tail -n +2 "$note" | sort -u | paste -sd' ')
 	die "$(head -1 "$note") was stopped before it put ${LINUX_DIR#"$TOP"/} back${files:+ ($files)}: 'git -C ${LINUX_DIR#"$TOP"/} checkout HEAD -- FILE' puts back one you did not change since (rm a new one), then 'rm $note'"
 }
-borrow_work_tree() {
+# No leftovers of a borrow and no uncommitted changes, for step $1, which
+# changes the work tree.
+need_clean_tree() {
 	check_borrowed
 	[ -z "$(git -C "$LINUX_DIR" status --porcelain --untracked-files=no)" ] ||
 		die "${LINUX_DIR#"$TOP"/} has uncommitted changes: commit them (and 'make export') first; $1 changes the tree while it runs"
+}
+borrow_work_tree() {
+	need_clean_tree "$1"
 	BORROW_NOTE=$(borrow_note)
 	BORROWER=$1
 	echo "$BORROWER" >"$BORROW_NOTE"

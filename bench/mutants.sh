@@ -4,15 +4,15 @@
 #
 # Each mutant is a small patch that breaks one thing the series fixes or
 # guards.  It is applied on top of the series in the work tree (which must
-# have no uncommitted changes, and is put back to HEAD after each), and
-# the UML KUnit kernel of the debug step ("kunit.sh um debug": DEBUG_VM,
-# so that the series' debug check runs too, lockdep and KASAN) is rebuilt
-# in its build directory and run: only the mutated objects are compiled.
-# A mutant is killed when at least one named case fails, the run ends within
+# have no uncommitted changes; its files are put back after each), and the
+# UML KUnit kernel of the debug step ("kunit.sh um debug": DEBUG_VM, so
+# that the series' debug check runs too, lockdep and KASAN) is rebuilt in
+# its build directory and run: only the mutated objects are compiled.  A
+# mutant is killed when at least one named case fails, the run ends within
 # MUTANT_TIMEOUT seconds (no hang) and kunit.py saw no crash; a mutant
 # with an "Expect-log:" line must also make the kernel log say that.
-# Prints a table: mutant, the cases that killed it,
-# time.  A mutant that survives fails the step and is named.
+# Prints a table: mutant, the cases that killed it, time.  A mutant that
+# survives fails the step and is named.
 . "$(dirname "$0")/lib.sh"
 need_tree
 
