@@ -74,14 +74,13 @@ export PYTHONDONTWRITEBYTECODE=1
 
 # Boot x86_64 kernel $1 with initramfs $2 and command line $3 under QEMU's
 # TCG with -cpu EPYC (emulated SVM: kvm_amd loads and VMs can be created),
-# two CPUs and 1 GiB, for at most $5 seconds.  qboot, as kunit.py boots
-# it: its MP table lists both CPUs to a kernel without ACPI.  The serial
-# console goes to $4.log, and without carriage returns to $4.txt.  Returns
-# QEMU's status (124: the time ran out).
+# two CPUs and 1 GiB, for at most $5 seconds.  The serial console goes to
+# $4.log, and without carriage returns to $4.txt.  Returns QEMU's status
+# (124: the time ran out).
 boot_x86_guest() {
 	local rc=0
 	timeout "$5" qemu-system-x86_64 -accel tcg -cpu EPYC -m 1024 -smp 2 \
-		-bios qboot.rom -nodefaults -nographic -serial stdio -no-reboot \
+		-nodefaults -nographic -serial stdio -no-reboot \
 		-kernel "$1" -initrd "$2" -append "$3" \
 		</dev/null >"$4.log" 2>&1 || rc=$?
 	tr -d '\r' <"$4.log" >"$4.txt"

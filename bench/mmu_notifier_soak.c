@@ -342,6 +342,7 @@ static int fuzz(unsigned int seed, int nr_ioctls, int cycles)
 		0x7fffffff, 0xffffffff,
 	};
 	unsigned long errs[5] = { 0 };	/* 0, ENOTTY, EFAULT, EINVAL, ENOSPC */
+	double t_start = now(), t_cycles;
 	long slab0, slab1;
 	int n, fd, interleaved = 0, invalidations = 0;
 	size_t len = 64 * 4096;
@@ -434,9 +435,9 @@ static int fuzz(unsigned int seed, int nr_ioctls, int cycles)
 		}
 	}
 	close(fd);
-	printf("fuzz: %d ioctls: %lu ok, %lu ENOTTY, %lu EFAULT, %lu EINVAL, %lu ENOSPC; %d cycles and %d invalidations between them\n",
+	printf("fuzz: %d ioctls: %lu ok, %lu ENOTTY, %lu EFAULT, %lu EINVAL, %lu ENOSPC; %d cycles and %d invalidations between them, %.0f s\n",
 	       nr_ioctls, errs[0], errs[1], errs[2], errs[3], errs[4],
-	       interleaved, invalidations);
+	       interleaved, invalidations, now() - t_start);
 
 	/* A fresh subscription still sees paired invalidations. */
 	fd = open(MN_FILE, O_RDWR);
@@ -459,11 +460,12 @@ static int fuzz(unsigned int seed, int nr_ioctls, int cycles)
 
 	cycle(MAX_SUBS);	/* the caches warm */
 	slab0 = sunreclaim_kb();
+	t_cycles = now();
 	for (n = 0; n < cycles; n++)
 		cycle(1 + rnd(MAX_SUBS));
 	slab1 = sunreclaim_kb();
-	printf("fuzz: %d subscribe/close cycles in a row; SUnreclaim %ld kB -> %ld kB\n",
-	       cycles, slab0, slab1);
+	printf("fuzz: %d subscribe/close cycles in a row; SUnreclaim %ld kB -> %ld kB; %.0f s\n",
+	       cycles, slab0, slab1, now() - t_cycles);
 	/*
 	 * 2,000 cycles hold about 17,000 subscriptions and 2,000 files: a
 	 * leak of either is 500 kB or more; the rest of the guest moves this

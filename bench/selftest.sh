@@ -108,7 +108,7 @@ cat /tmp/soak.log /tmp/kmemleak.txt
 echo "selftest: ---- dmesg ----"
 dmesg
 echo "selftest: ---- end ----"
-# No ACPI in this kernel: a reboot, which -no-reboot makes QEMU's exit.
+# A reboot, which -no-reboot makes QEMU's exit.
 reboot -f
 INIT
 sed -i -e "s/@SEED@/$seed/" -e "s/@KILLS@/${SOAK_KILLS:-24}/" \
